@@ -1,1 +1,23 @@
-fn main() {}
+//! mcpreg: a registry of MCP servers. `main` parses, runs, and maps the outcome to
+//! an exit code; everything else lives in the modules.
+
+mod catalog;
+mod cli;
+mod commands;
+mod error;
+mod output;
+mod store;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match commands::run(cli::Cli::parse()) {
+        Ok(exit) => exit.into(),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mcpreg: {e}");
+            commands::Exit::Error.into()
+        }
+    }
+}

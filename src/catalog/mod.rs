@@ -1,0 +1,15 @@
+//! The catalog: the one model of the registry that every command shares.
+//!
+//! Entries, leases and health (`model`), the filters of `find` (`query`), how ids
+//! are derived and checked (`id`), and the time stamps they carry (`time`). It knows
+//! nothing of files, etcd or sockets; the stores and the MCP client speak in its types.
+
+pub mod id;
+pub mod model;
+pub mod query;
+pub mod registration;
+pub mod time;
+
+pub use model::{Entry, HealthStatus, LeaseState, Transport};
+pub use query::{EntryView, Query, StatusFilter};
+pub use time::Timestamp;

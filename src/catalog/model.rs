@@ -1,0 +1,279 @@
+//! The entry model: what the registry knows about one MCP server.
+//!
+//! Field names and shapes are the file format of DESIGN.md §2, so the same types
+//! serve the file store, the etcd store and `--format json|yaml` output. Every field
+//! is written on output (null, [] or {} when empty) so scripts can rely on the keys;
+//! on input only `id`, `name`, `transport` and the two stamps are required. Keys this
+//! version does not know are carried in `extra` and written back unchanged, so a newer
+//! mcpreg's fields survive a rewrite by an older one.
+
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+    pub transport: Transport,
+    #[serde(default)]
+    pub tools: Vec<Tool>,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    #[serde(default)]
+    pub prompts: Vec<Prompt>,
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub meta: BTreeMap<String, String>,
+    #[serde(default)]
+    pub auth: Auth,
+    #[serde(default)]
+    pub health_url: Option<String>,
+    pub registered_at: Timestamp,
+    pub updated_at: Timestamp,
+    #[serde(default)]
+    pub lease: Option<Lease>,
+    #[serde(default)]
+    pub health: Option<Health>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// How a client reaches the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Transport {
+    #[serde(rename = "stdio")]
+    Stdio {
+        command: String,
+        #[serde(default)]
+        args: Vec<String>,
+        #[serde(default)]
+        env: BTreeMap<String, String>,
+    },
+    #[serde(rename = "streamable-http")]
+    StreamableHttp {
+        url: String,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+    },
+    #[serde(rename = "sse")]
+    Sse {
+        url: String,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+    },
+}
+
+impl Transport {
+    /// The `type` tag, as written in the file and accepted by `--transport`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Transport::Stdio { .. } => "stdio",
+            Transport::StreamableHttp { .. } => "streamable-http",
+            Transport::Sse { .. } => "sse",
+        }
+    }
+
+    /// One line a person can read: the URL, or the command line shell-quoted.
+    pub fn endpoint(&self) -> String {
+        match self {
+            Transport::Stdio { command, args, .. } => std::iter::once(command)
+                .chain(args)
+                .map(|word| shell_quote(word))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Transport::StreamableHttp { url, .. } | Transport::Sse { url, .. } => url.clone(),
+        }
+    }
+}
+
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,".contains(&b));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    pub uri: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prompt {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Auth {
+    #[default]
+    None,
+    Bearer,
+    Oauth2,
+}
+
+impl Auth {
+    pub fn name(self) -> &'static str {
+        match self {
+            Auth::None => "none",
+            Auth::Bearer => "bearer",
+            Auth::Oauth2 => "oauth2",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    pub ttl_s: u64,
+    pub expires_at: Timestamp,
+}
+
+impl Lease {
+    pub fn starting(now: Timestamp, ttl: Duration) -> Self {
+        Lease {
+            ttl_s: ttl.as_secs(),
+            expires_at: now.plus(ttl),
+        }
+    }
+
+    pub fn ttl(&self) -> Duration {
+        Duration::from_secs(self.ttl_s)
+    }
+}
+
+/// The last MCP probe's verdict, written by `health --probe`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: HealthStatus,
+    pub checked_at: Timestamp,
+    #[serde(default)]
+    pub last_ok_at: Option<Timestamp>,
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    #[serde(default)]
+    pub failures: u32,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub protocol_version: Option<String>,
+    #[serde(default)]
+    pub server_info: Option<ServerInfo>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
+    Down,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    pub name: String,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// Where a lease stands at one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaseState {
+    /// No lease: the entry never expires.
+    Unleased,
+    Live { remaining: Duration },
+    Expired { ago: Duration },
+}
+
+impl LeaseState {
+    /// A lease is live while `now < expires_at`.
+    pub fn at(expires_at: Option<Timestamp>, now: Timestamp) -> Self {
+        match expires_at {
+            None => LeaseState::Unleased,
+            Some(at) if now < at => LeaseState::Live {
+                remaining: at.remaining_at(now),
+            },
+            Some(at) => LeaseState::Expired {
+                ago: at.elapsed_at(now),
+            },
+        }
+    }
+
+    /// Live in the sense of `find --status live`: a running lease, or none at all.
+    pub fn is_live(self) -> bool {
+        !matches!(self, LeaseState::Expired { .. })
+    }
+}
+
+impl Entry {
+    pub fn lease_state(&self, now: Timestamp) -> LeaseState {
+        LeaseState::at(self.lease.map(|l| l.expires_at), now)
+    }
+
+    /// How long the server has been failing its probes, if it is down.
+    ///
+    /// Counted from the last good probe, or from registration when no probe ever
+    /// succeeded: the earliest moment the failure can be proven not to have started.
+    pub fn down_for(&self, now: Timestamp) -> Option<Duration> {
+        let health = self.health.as_ref()?;
+        (health.status == HealthStatus::Down).then(|| {
+            health
+                .last_ok_at
+                .unwrap_or(self.registered_at)
+                .elapsed_at(now)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_quotes_what_a_shell_would_split() {
+        let t = Transport::Stdio {
+            command: "/bin/srv".into(),
+            args: vec!["a b".into(), "it's".into(), "--x=1".into()],
+            env: BTreeMap::new(),
+        };
+        assert_eq!(t.endpoint(), r"/bin/srv 'a b' 'it'\''s' --x=1");
+    }
+
+    #[test]
+    fn lease_is_live_until_the_instant_it_expires() {
+        let now = Timestamp::now();
+        let lease = Lease::starting(now, Duration::from_secs(30));
+        assert!(LeaseState::at(Some(lease.expires_at), now).is_live());
+        let at_expiry = now.plus(Duration::from_secs(30));
+        assert_eq!(
+            LeaseState::at(Some(lease.expires_at), at_expiry),
+            LeaseState::Expired { ago: Duration::ZERO }
+        );
+        assert!(LeaseState::at(None, at_expiry).is_live());
+    }
+}

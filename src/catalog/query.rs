@@ -1,0 +1,179 @@
+//! Queries: the filters of `find`, `watch` and `export`, evaluated over a borrowed
+//! view of an entry.
+//!
+//! The view holds only what a filter can ask about. The file store deserialises it
+//! straight from the registry text, so `find` over ten thousand entries never builds
+//! ten thousand full entries; an in-memory `Entry` lends the same view. One matching
+//! function serves both, so the two paths cannot disagree.
+
+use super::model::{Entry, LeaseState};
+use super::time::Timestamp;
+use serde::Deserialize;
+use std::borrow::Cow;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFilter {
+    /// Entries whose lease runs, and entries without a lease.
+    #[default]
+    Live,
+    /// Entries whose lease has run out but that no prune has removed yet.
+    Expired,
+    /// Everything.
+    Any,
+}
+
+/// Every given filter must hold; repeated filters must all hold.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    pub tools: Vec<String>,
+    pub resources: Vec<String>,
+    pub prompts: Vec<String>,
+    pub capabilities: Vec<String>,
+    pub tags: Vec<String>,
+    pub name: Option<String>,
+    pub transport: Option<String>,
+    pub meta: Vec<(String, String)>,
+    pub status: StatusFilter,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EntryView<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    transport: KindView<'a>,
+    #[serde(default, borrow)]
+    tools: Vec<NameView<'a>>,
+    #[serde(default, borrow)]
+    resources: Vec<UriView<'a>>,
+    #[serde(default, borrow)]
+    prompts: Vec<NameView<'a>>,
+    #[serde(default, borrow)]
+    capabilities: Vec<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    tags: Vec<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    meta: MetaPairs<'a>,
+    #[serde(default)]
+    lease: Option<ExpiryView>,
+}
+
+#[derive(Debug, Deserialize)]
+struct KindView<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NameView<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UriView<'a> {
+    #[serde(borrow)]
+    uri: Cow<'a, str>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExpiryView {
+    expires_at: Timestamp,
+}
+
+impl Entry {
+    pub fn view(&self) -> EntryView<'_> {
+        fn borrowed(s: &String) -> Cow<'_, str> {
+            Cow::Borrowed(s)
+        }
+        EntryView {
+            name: borrowed(&self.name),
+            transport: KindView {
+                kind: Cow::Borrowed(self.transport.kind()),
+            },
+            tools: self
+                .tools
+                .iter()
+                .map(|t| NameView {
+                    name: borrowed(&t.name),
+                })
+                .collect(),
+            resources: self
+                .resources
+                .iter()
+                .map(|r| UriView {
+                    uri: borrowed(&r.uri),
+                })
+                .collect(),
+            prompts: self
+                .prompts
+                .iter()
+                .map(|p| NameView {
+                    name: borrowed(&p.name),
+                })
+                .collect(),
+            capabilities: self.capabilities.iter().map(borrowed).collect(),
+            tags: self.tags.iter().map(borrowed).collect(),
+            meta: MetaPairs(
+                self.meta
+                    .iter()
+                    .map(|(k, v)| (borrowed(k), borrowed(v)))
+                    .collect(),
+            ),
+            lease: self.lease.map(|l| ExpiryView {
+                expires_at: l.expires_at,
+            }),
+        }
+    }
+}
+
+/// `meta` is a JSON object; the view reads it as key/value pairs without a map.
+impl<'de: 'a, 'a> Deserialize<'de> for MetaPairs<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = MetaPairs<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of strings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(pair) = m.next_entry()? {
+                    out.push(pair);
+                }
+                Ok(MetaPairs(out))
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
+}
+
+#[derive(Debug, Default)]
+struct MetaPairs<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl Query {
+    pub fn matches(&self, v: &EntryView<'_>, now: Timestamp) -> bool {
+        let state = LeaseState::at(v.lease.as_ref().map(|l| l.expires_at), now);
+        let status_ok = match self.status {
+            StatusFilter::Live => state.is_live(),
+            StatusFilter::Expired => !state.is_live(),
+            StatusFilter::Any => true,
+        };
+        status_ok
+            && self.name.as_deref().is_none_or(|n| v.name == n)
+            && self.transport.as_deref().is_none_or(|t| v.transport.kind == t)
+            && all_in(&self.tools, v.tools.iter().map(|t| &*t.name))
+            && all_in(&self.resources, v.resources.iter().map(|r| &*r.uri))
+            && all_in(&self.prompts, v.prompts.iter().map(|p| &*p.name))
+            && all_in(&self.capabilities, v.capabilities.iter().map(|c| &**c))
+            && all_in(&self.tags, v.tags.iter().map(|t| &**t))
+            && self
+                .meta
+                .iter()
+                .all(|(k, val)| v.meta.0.iter().any(|(mk, mv)| mk == k && mv == val))
+    }
+}
+
+fn all_in<'a>(wanted: &[String], have: impl Iterator<Item = &'a str> + Clone) -> bool {
+    wanted.iter().all(|w| have.clone().any(|h| h == w))
+}

@@ -1,0 +1,267 @@
+//! The rules that change entries: registering (an upsert that keeps what the
+//! registry itself learned), renewing a lease, and deciding what `prune` removes.
+//! Stores apply these under their own concurrency control; commands only call them.
+
+use super::model::{Auth, Entry, Lease, LeaseState, Prompt, Resource, Tool, Transport};
+use super::time::{Timestamp, human_duration};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+/// What one `register` declares about a server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Registration {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub version: Option<String>,
+    pub transport: Transport,
+    pub tools: Vec<Tool>,
+    pub resources: Vec<Resource>,
+    pub prompts: Vec<Prompt>,
+    pub capabilities: Vec<String>,
+    pub tags: Vec<String>,
+    pub meta: BTreeMap<String, String>,
+    pub auth: Auth,
+    pub health_url: Option<String>,
+    pub ttl: Option<Duration>,
+}
+
+impl Registration {
+    /// The entry after this registration, given what the registry held under its id.
+    ///
+    /// A re-registration replaces everything declared, and keeps what the registry
+    /// learned: the first registration time, fields of newer versions, and the last
+    /// probe unless the endpoint moved. `updated_at` moves only when the declaration
+    /// changed, so a script that re-registers in a loop does not churn the file.
+    pub fn apply(&self, existing: Option<&Entry>, now: Timestamp) -> Entry {
+        let mut entry = Entry {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            version: self.version.clone(),
+            transport: self.transport.clone(),
+            tools: self.tools.clone(),
+            resources: self.resources.clone(),
+            prompts: self.prompts.clone(),
+            capabilities: self.capabilities.clone(),
+            tags: self.tags.clone(),
+            meta: self.meta.clone(),
+            auth: self.auth,
+            health_url: self.health_url.clone(),
+            registered_at: now,
+            updated_at: now,
+            lease: self.ttl.map(|ttl| Lease::starting(now, ttl)),
+            health: None,
+            extra: BTreeMap::new(),
+        };
+        if let Some(old) = existing {
+            entry.registered_at = old.registered_at;
+            entry.extra.clone_from(&old.extra);
+            if old.transport == entry.transport {
+                entry.health.clone_from(&old.health);
+            }
+            if declared_equal(old, &entry) {
+                entry.updated_at = old.updated_at;
+            }
+        }
+        entry
+    }
+}
+
+/// Equal in everything a registration declares (the lease's ttl, not its expiry).
+fn declared_equal(a: &Entry, b: &Entry) -> bool {
+    let strip = |e: &Entry| Entry {
+        updated_at: e.registered_at,
+        lease: e.lease.map(|l| Lease {
+            ttl_s: l.ttl_s,
+            expires_at: e.registered_at,
+        }),
+        health: None,
+        ..e.clone()
+    };
+    strip(a) == strip(b)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Renewal {
+    Renewed { expires_at: Timestamp },
+    /// The entry has no lease and no ttl was given: nothing to renew.
+    NoLease,
+}
+
+impl Entry {
+    /// `heartbeat`: `expires_at = now + ttl`, with the registered ttl unless one is
+    /// given. Revives an expired entry that prune has not removed yet.
+    pub fn renew(&mut self, ttl: Option<Duration>, now: Timestamp) -> Renewal {
+        let Some(ttl) = ttl.or(self.lease.map(|l| l.ttl())) else {
+            return Renewal::NoLease;
+        };
+        let lease = Lease::starting(now, ttl);
+        self.lease = Some(lease);
+        Renewal::Renewed {
+            expires_at: lease.expires_at,
+        }
+    }
+
+    /// Why `prune` removes this entry, if it does.
+    pub fn prune_reason(
+        &self,
+        grace: Duration,
+        down_for: Option<Duration>,
+        now: Timestamp,
+    ) -> Option<PruneReason> {
+        if let LeaseState::Expired { ago } = self.lease_state(now)
+            && ago > grace
+        {
+            return Some(PruneReason::LeaseExpired { ago });
+        }
+        let limit = down_for?;
+        let down = self.down_for(now)?;
+        (down > limit).then(|| PruneReason::Down {
+            down_for: down,
+            error: self.health.as_ref().and_then(|h| h.error.clone()),
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PruneReason {
+    LeaseExpired {
+        ago: Duration,
+    },
+    Down {
+        down_for: Duration,
+        error: Option<String>,
+    },
+}
+
+impl fmt::Display for PruneReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PruneReason::LeaseExpired { ago } => {
+                write!(f, "lease expired {} ago", human_duration(*ago))
+            }
+            PruneReason::Down { down_for, error } => {
+                write!(f, "down for {}", human_duration(*down_for))?;
+                match error {
+                    Some(e) => write!(f, " ({e})"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::model::{Health, HealthStatus};
+
+    fn registration(ttl: Option<u64>) -> Registration {
+        Registration {
+            id: "fs-1".into(),
+            name: "fs".into(),
+            description: None,
+            version: None,
+            transport: Transport::Stdio {
+                command: "/bin/fs".into(),
+                args: vec![],
+                env: BTreeMap::new(),
+            },
+            tools: vec![],
+            resources: vec![],
+            prompts: vec![],
+            capabilities: vec![],
+            tags: vec![],
+            meta: BTreeMap::new(),
+            auth: Auth::None,
+            health_url: None,
+            ttl: ttl.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn re_registering_the_same_declaration_changes_nothing() {
+        let t0 = Timestamp::now();
+        let first = registration(None).apply(None, t0);
+        let again = registration(None).apply(Some(&first), t0.plus(Duration::from_secs(9)));
+        assert_eq!(first, again);
+    }
+
+    #[test]
+    fn re_registering_keeps_history_and_moves_the_lease() {
+        let t0 = Timestamp::now();
+        let t1 = t0.plus(Duration::from_secs(60));
+        let mut first = registration(Some(30)).apply(None, t0);
+        first.extra.insert("future".into(), serde_json::json!(1));
+        first.health = Some(Health {
+            status: HealthStatus::Ok,
+            checked_at: t0,
+            last_ok_at: Some(t0),
+            latency_ms: Some(3),
+            failures: 0,
+            error: None,
+            protocol_version: None,
+            server_info: None,
+        });
+        let mut changed = registration(Some(30));
+        changed.tags = vec!["new".into()];
+        let second = changed.apply(Some(&first), t1);
+        assert_eq!(second.registered_at, t0);
+        assert_eq!(second.updated_at, t1);
+        assert_eq!(second.lease.unwrap().expires_at, t1.plus(Duration::from_secs(30)));
+        assert_eq!(second.extra, first.extra);
+        assert_eq!(second.health, first.health);
+
+        let mut moved = changed.clone();
+        moved.transport = Transport::Sse {
+            url: "http://127.0.0.1:1/sse".into(),
+            headers: BTreeMap::new(),
+        };
+        assert_eq!(moved.apply(Some(&second), t1).health, None);
+    }
+
+    #[test]
+    fn prune_respects_grace_and_down_for() {
+        let t0 = Timestamp::now();
+        let entry = registration(Some(10)).apply(None, t0);
+        let at = |s| t0.plus(Duration::from_secs(s));
+        assert_eq!(entry.prune_reason(Duration::ZERO, None, at(5)), None);
+        assert!(entry.prune_reason(Duration::ZERO, None, at(11)).is_some());
+        assert_eq!(entry.prune_reason(Duration::from_secs(5), None, at(14)), None);
+
+        let mut down = registration(None).apply(None, t0);
+        down.health = Some(Health {
+            status: HealthStatus::Down,
+            checked_at: at(100),
+            last_ok_at: Some(at(40)),
+            latency_ms: None,
+            failures: 3,
+            error: Some("connection refused".into()),
+            protocol_version: None,
+            server_info: None,
+        });
+        assert_eq!(down.prune_reason(Duration::ZERO, None, at(100)), None);
+        assert_eq!(down.prune_reason(Duration::ZERO, Some(Duration::from_secs(60)), at(100)), None);
+        let reason = down
+            .prune_reason(Duration::ZERO, Some(Duration::from_secs(60)), at(101))
+            .unwrap();
+        assert_eq!(reason.to_string(), "down for 1m 1s (connection refused)");
+    }
+
+    #[test]
+    fn heartbeat_uses_the_registered_ttl_unless_given_one() {
+        let t0 = Timestamp::now();
+        let mut e = registration(Some(30)).apply(None, t0);
+        let t1 = t0.plus(Duration::from_secs(100));
+        assert_eq!(
+            e.renew(None, t1),
+            Renewal::Renewed { expires_at: t1.plus(Duration::from_secs(30)) }
+        );
+        e.renew(Some(Duration::from_secs(5)), t1);
+        assert_eq!(e.lease.unwrap().ttl_s, 5);
+        let mut unleased = registration(None).apply(None, t0);
+        assert_eq!(unleased.renew(None, t1), Renewal::NoLease);
+    }
+}

@@ -1,0 +1,37 @@
+//! `mcpreg heartbeat`: renew leases.
+
+use super::{Context, Exit, Run};
+use crate::catalog::registration::Renewal;
+use crate::cli::Heartbeat;
+use crate::error::Result;
+use crate::store::Touched;
+
+impl Run for Heartbeat {
+    fn run(&self, ctx: &mut Context) -> Result<Exit> {
+        if let Some(ttl) = self.ttl
+            && (ttl.subsec_nanos() != 0 || ttl.as_secs() == 0)
+        {
+            return Err(crate::error::Error::usage(
+                "--ttl",
+                "a ttl is a whole number of seconds of at least 1s",
+            ));
+        }
+        let results = ctx.store.touch(&self.ids, self.ttl, ctx.now)?;
+        let mut exit = Exit::Success;
+        for (id, touched) in self.ids.iter().zip(results) {
+            match touched {
+                Touched::Missing => {
+                    ctx.ui.warn(format_args!("heartbeat: no server with id {id:?} is registered"));
+                    exit = Exit::Negative;
+                }
+                Touched::Renewed(Renewal::NoLease) => {
+                    ctx.ui.note(format_args!("{id}: has no lease and no --ttl was given; nothing to renew"));
+                }
+                Touched::Renewed(Renewal::Renewed { expires_at }) => {
+                    ctx.ui.note(format_args!("{id}: lease renewed until {expires_at}"));
+                }
+            }
+        }
+        Ok(exit)
+    }
+}

@@ -1,0 +1,132 @@
+//! One file per subcommand, each a short function over the catalog and a store.
+//!
+//! Commands never open files or sockets themselves: they get a `Context` holding the
+//! store, the output and the clock, and return an `Exit` (0 found or done, 1 a
+//! negative answer) or an error (exit 2).
+
+mod completions;
+mod deregister;
+mod find;
+mod health;
+mod heartbeat;
+mod list;
+mod man;
+mod prune;
+mod register;
+mod show;
+
+use crate::catalog::{Query, Timestamp};
+use crate::cli::{Cli, Command, Filters, OutputFormat, TransportFilter};
+use crate::error::{Error, Result};
+use crate::output::{Output, Ui};
+use crate::store::{self, Store};
+
+/// The process exit status: ripgrep's convention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Success; something was found.
+    Success = 0,
+    /// A negative answer: nothing matched, an id is unknown, a server is unhealthy.
+    Negative = 1,
+    /// Usage or runtime error.
+    Error = 2,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e as u8)
+    }
+}
+
+pub struct Context {
+    pub store: Box<dyn Store>,
+    pub out: Output,
+    pub ui: Ui,
+    pub now: Timestamp,
+}
+
+trait Run {
+    fn run(&self, ctx: &mut Context) -> Result<Exit>;
+}
+
+pub fn run(cli: Cli) -> Result<Exit> {
+    let g = &cli.global;
+    let format = match (g.json, g.yaml) {
+        (true, _) => OutputFormat::Json,
+        (_, true) => OutputFormat::Yaml,
+        _ => g.format,
+    };
+    let mut out = Output::new(format, g.color);
+    // Generators need no registry: a bad MCPREG_REGISTRY must not break them.
+    let exit = match &cli.command {
+        Command::Completions(c) => c.generate(&mut out)?,
+        Command::Man(m) => m.generate(&mut out)?,
+        command => {
+            let store = store::open(
+                g.registry.as_deref(),
+                &store::Options {
+                    timeout: g.lock_timeout,
+                },
+            )?;
+            let mut ctx = Context {
+                store,
+                out,
+                ui: Ui {
+                    quiet: g.quiet,
+                    verbose: g.verbose,
+                },
+                now: Timestamp::now(),
+            };
+            let exit = match command {
+                Command::Register(c) => c.run(&mut ctx),
+                Command::Heartbeat(c) => c.run(&mut ctx),
+                Command::Deregister(c) => c.run(&mut ctx),
+                Command::List(c) => c.run(&mut ctx),
+                Command::Show(c) => c.run(&mut ctx),
+                Command::Find(c) => c.run(&mut ctx),
+                Command::Prune(c) => c.run(&mut ctx),
+                Command::Health(c) => c.run(&mut ctx),
+                Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
+            }?;
+            out = ctx.out;
+            exit
+        }
+    };
+    out.flush()?;
+    Ok(exit)
+}
+
+/// Splits `KEY=VALUE`; the key may not be empty, the value may.
+pub fn key_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k, v)),
+        _ => Err(Error::usage(flag, format!("{s:?} is not KEY=VALUE"))),
+    }
+}
+
+impl Filters {
+    pub fn query(&self) -> Result<Query> {
+        Ok(Query {
+            tools: self.tools.clone(),
+            resources: self.resources.clone(),
+            prompts: self.prompts.clone(),
+            capabilities: self.capabilities.clone(),
+            tags: self.tags.clone(),
+            name: self.name.clone(),
+            transport: self.transport.map(|t| {
+                match t {
+                    TransportFilter::Stdio => "stdio",
+                    TransportFilter::StreamableHttp => "streamable-http",
+                    TransportFilter::Sse => "sse",
+                }
+                .to_owned()
+            }),
+            meta: self
+                .meta
+                .iter()
+                .map(|m| key_value("--meta", m).map(|(k, v)| (k.to_owned(), v.to_owned())))
+                .collect::<Result<_>>()?,
+            status: self.status,
+        })
+    }
+}

@@ -1,0 +1,217 @@
+//! Rendering for people (comfy-table) and for scripts (JSON, YAML, bare ids).
+//!
+//! Data goes to stdout, buffered, through one writer per command; diagnostics go to
+//! stderr through `Ui`. Colour only when asked for or when stdout is a terminal and
+//! NO_COLOR is unset; JSON and YAML are the file format's own entry shape, so they
+//! round-trip.
+
+use crate::catalog::time::human_duration;
+use crate::catalog::{Entry, HealthStatus, LeaseState, Timestamp};
+use crate::cli::{ColorChoice, OutputFormat};
+use crate::error::Result;
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+
+pub struct Output {
+    pub format: OutputFormat,
+    color: bool,
+    out: io::BufWriter<io::Stdout>,
+}
+
+impl Output {
+    pub fn new(format: OutputFormat, color: ColorChoice) -> Self {
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            }
+        };
+        Output {
+            format,
+            color,
+            out: io::BufWriter::new(io::stdout()),
+        }
+    }
+
+    pub fn line(&mut self, text: impl std::fmt::Display) -> Result<()> {
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    /// Writes `value` as JSON or YAML when that format was asked for; false otherwise.
+    pub fn structured<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<bool> {
+        match self.format {
+            OutputFormat::Json => {
+                serde_json::to_writer_pretty(&mut self.out, value).map_err(io::Error::from)?;
+                writeln!(self.out)?;
+            }
+            OutputFormat::Yaml => {
+                let text = serde_yaml::to_string(value).map_err(io::Error::other)?;
+                self.out.write_all(text.as_bytes())?;
+            }
+            OutputFormat::Table | OutputFormat::Ids => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// `list` and `find`: a row per entry, an array, or an id per line.
+    pub fn entries(&mut self, entries: &[Entry], now: Timestamp) -> Result<()> {
+        if self.structured(entries)? {
+            return Ok(());
+        }
+        if self.format == OutputFormat::Ids {
+            for e in entries {
+                self.line(&e.id)?;
+            }
+            return Ok(());
+        }
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut table = self.table(&["ID", "NAME", "TRANSPORT", "ENDPOINT", "TOOLS", "LEASE", "HEALTH"]);
+        for e in entries {
+            table.add_row(vec![
+                Cell::new(&e.id),
+                Cell::new(&e.name),
+                Cell::new(e.transport.kind()),
+                Cell::new(e.transport.endpoint()),
+                Cell::new(e.tools.len()),
+                self.lease_cell(e.lease_state(now)),
+                self.health_cell(e),
+            ]);
+        }
+        self.line(table)
+    }
+
+    /// `show`: every field of one entry.
+    pub fn entry(&mut self, e: &Entry, now: Timestamp) -> Result<()> {
+        if self.structured(e)? {
+            return Ok(());
+        }
+        if self.format == OutputFormat::Ids {
+            return self.line(&e.id);
+        }
+        let mut table = self.table(&[]);
+        let mut row = |key: &str, value: Cell| {
+            table.add_row(vec![Cell::new(key), value]);
+        };
+        let text = |s: &str| Cell::new(s);
+        let opt = |s: &Option<String>| Cell::new(s.as_deref().unwrap_or("-"));
+        let lines = |items: Vec<String>| Cell::new(if items.is_empty() { "-".into() } else { items.join("\n") });
+        row("id", text(&e.id));
+        row("name", text(&e.name));
+        row("description", opt(&e.description));
+        row("version", opt(&e.version));
+        row("transport", text(e.transport.kind()));
+        row("endpoint", Cell::new(e.transport.endpoint()));
+        let (pairs_name, pairs) = match &e.transport {
+            crate::catalog::Transport::Stdio { env, .. } => ("env", env),
+            crate::catalog::Transport::StreamableHttp { headers, .. }
+            | crate::catalog::Transport::Sse { headers, .. } => ("headers", headers),
+        };
+        row(pairs_name, lines(pairs.iter().map(|(k, v)| format!("{k}={v}")).collect()));
+        row(
+            "tools",
+            lines(
+                e.tools
+                    .iter()
+                    .map(|t| match &t.description {
+                        Some(d) => format!("{}: {d}", t.name),
+                        None => t.name.clone(),
+                    })
+                    .collect(),
+            ),
+        );
+        row("resources", lines(e.resources.iter().map(|r| r.uri.clone()).collect()));
+        row("prompts", lines(e.prompts.iter().map(|p| p.name.clone()).collect()));
+        row("capabilities", lines(e.capabilities.clone()));
+        row("tags", lines(e.tags.clone()));
+        row("meta", lines(e.meta.iter().map(|(k, v)| format!("{k}={v}")).collect()));
+        row("auth", text(e.auth.name()));
+        row("health url", opt(&e.health_url));
+        row("registered", Cell::new(e.registered_at));
+        row("updated", Cell::new(e.updated_at));
+        row("lease", self.lease_cell(e.lease_state(now)));
+        row("health", self.health_cell(e));
+        self.line(table)
+    }
+
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table
+            .load_preset(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if !header.is_empty() {
+            table.set_header(header.to_vec());
+        }
+        if !self.color {
+            table.force_no_tty();
+        } else {
+            table.enforce_styling();
+        }
+        table
+    }
+
+    fn paint(&self, cell: Cell, color: Color) -> Cell {
+        if self.color { cell.fg(color) } else { cell }
+    }
+
+    pub fn lease_cell(&self, state: LeaseState) -> Cell {
+        match state {
+            LeaseState::Unleased => Cell::new("-"),
+            LeaseState::Live { remaining } => {
+                self.paint(Cell::new(format!("live {}", human_duration(remaining))), Color::Green)
+            }
+            LeaseState::Expired { ago } => {
+                self.paint(Cell::new(format!("expired {} ago", human_duration(ago))), Color::Red)
+            }
+        }
+    }
+
+    pub fn health_cell(&self, e: &Entry) -> Cell {
+        match &e.health {
+            None => Cell::new("-"),
+            Some(h) if h.status == HealthStatus::Ok => self.paint(
+                Cell::new(match h.latency_ms {
+                    Some(ms) => format!("ok {ms}ms"),
+                    None => "ok".into(),
+                }),
+                Color::Green,
+            ),
+            Some(h) => self.paint(
+                Cell::new(match &h.error {
+                    Some(err) => format!("down: {err}"),
+                    None => "down".into(),
+                }),
+                Color::Red,
+            ),
+        }
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// Diagnostics on stderr: notes when verbose, warnings unless quiet.
+pub struct Ui {
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Ui {
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("mcpreg: {message}");
+        }
+    }
+
+    pub fn note(&self, message: impl std::fmt::Display) {
+        if self.verbose {
+            eprintln!("mcpreg: {message}");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Stores: where the registry lives. Commands speak to the `Store` trait only, in
+//! entry-level operations, so a backend is a choice of `--registry`, not of code.
+//!
+//! Every mutating operation is one atomic step on the backend (one locked
+//! read-change-write of the file; one transaction or lease call on etcd), and the
+//! rules it applies come from the catalog, so backends cannot disagree on them.
+
+mod document;
+pub mod file;
+
+use crate::catalog::{Entry, Query, Timestamp, registration::Renewal};
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use document::Put;
+
+/// What happened to one id of a multi-id operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Touched {
+    Renewed(Renewal),
+    Missing,
+}
+
+/// A change `update_many` makes to one entry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Keep the entry, changed (same id). Written by `health --probe`.
+    #[allow(dead_code)]
+    Replace(Entry),
+    Remove,
+}
+
+pub trait Store {
+    /// All entries, sorted by id.
+    fn list(&self) -> Result<Vec<Entry>>;
+
+    fn get(&self, id: &str) -> Result<Option<Entry>>;
+
+    /// The entries `query` selects at `now`, sorted by id.
+    fn find(&self, query: &Query, now: Timestamp) -> Result<Vec<Entry>> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .filter(|e| query.matches(&e.view(), now))
+            .collect())
+    }
+
+    /// Writes the entry `make` builds from the current one under `id`, atomically
+    /// with respect to every other writer. `make` may run more than once.
+    fn upsert(&self, id: &str, make: &mut dyn FnMut(Option<&Entry>) -> Entry) -> Result<Put>;
+
+    /// Renews the leases of `ids`: `heartbeat`. Results come in the order of `ids`.
+    fn touch(&self, ids: &[String], ttl: Option<Duration>, now: Timestamp) -> Result<Vec<Touched>>;
+
+    /// Removes `ids`; says for each whether it was there.
+    fn remove(&self, ids: &[String]) -> Result<Vec<bool>>;
+
+    /// Offers every entry to `decide` and applies the edits it returns, all in one
+    /// atomic step. Returns the ids and edits applied.
+    fn update_many(
+        &self,
+        decide: &mut dyn FnMut(&Entry) -> Option<Edit>,
+    ) -> Result<Vec<(String, Edit)>>;
+}
+
+/// Settings every backend shares.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How long a writer waits for the lock (file) or for an answer (etcd).
+    pub timeout: Duration,
+}
+
+/// Opens the store `location` names: a path ending .json/.yaml/.yml, or none for
+/// the default file in the user's data folder.
+pub fn open(location: Option<&str>, options: &Options) -> Result<Box<dyn Store>> {
+    match location {
+        Some(url) if url.starts_with("etcd://") => Err(Error::usage(
+            "--registry",
+            format!("{url}: the etcd backend is not available in this version of mcpreg"),
+        )),
+        Some(path) => Ok(Box::new(file::FileStore::new(PathBuf::from(path), false, options)?)),
+        None => {
+            let path = default_path()?;
+            Ok(Box::new(file::FileStore::new(path, true, options)?))
+        }
+    }
+}
+
+/// `<data dir>/registry.json`, as the `directories` crate places it for "mcpreg".
+pub fn default_path() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "mcpreg")
+        .map(|dirs| dirs.data_dir().join("registry.json"))
+        .ok_or_else(|| {
+            Error::usage(
+                "--registry",
+                "no home folder to put the default registry in; pass --registry PATH or set MCPREG_REGISTRY",
+            )
+        })
+}
