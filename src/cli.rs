@@ -24,7 +24,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]
-    #[arg(short, long, global = true, env = "MCPREG_REGISTRY", value_name = "PATH")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "MCPREG_REGISTRY",
+        value_name = "PATH"
+    )]
     pub registry: Option<String>,
 
     /// Output format
@@ -95,7 +101,9 @@ pub enum Command {
 /// a stdio server. Without --id the id is derived from the name and the endpoint, so
 /// running the same line again updates the same entry.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod")]
+#[command(
+    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod"
+)]
 pub struct Register {
     /// Human name of the server
     #[arg(long, value_name = "NAME")]
@@ -218,7 +226,9 @@ pub struct Show {
 
 /// Find servers; every given filter must hold. Exits 1 when nothing matches.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  mcpreg find --tool read_file\n  mcpreg find --tag prod --transport stdio --format ids\n  mcpreg find --tool search --one --json")]
+#[command(
+    after_help = "Examples:\n  mcpreg find --tool read_file\n  mcpreg find --tag prod --transport stdio --format ids\n  mcpreg find --tool search --one --json"
+)]
 pub struct Find {
     #[command(flatten)]
     pub filters: Filters,

@@ -25,7 +25,8 @@ impl Output {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && io::stdout().is_terminal()
             }
         };
         Output {
@@ -70,7 +71,15 @@ impl Output {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut table = self.table(&["ID", "NAME", "TRANSPORT", "ENDPOINT", "TOOLS", "LEASE", "HEALTH"]);
+        let mut table = self.table(&[
+            "ID",
+            "NAME",
+            "TRANSPORT",
+            "ENDPOINT",
+            "TOOLS",
+            "LEASE",
+            "HEALTH",
+        ]);
         for e in entries {
             table.add_row(vec![
                 Cell::new(&e.id),
@@ -99,7 +108,13 @@ impl Output {
         };
         let text = |s: &str| Cell::new(s);
         let opt = |s: &Option<String>| Cell::new(s.as_deref().unwrap_or("-"));
-        let lines = |items: Vec<String>| Cell::new(if items.is_empty() { "-".into() } else { items.join("\n") });
+        let lines = |items: Vec<String>| {
+            Cell::new(if items.is_empty() {
+                "-".into()
+            } else {
+                items.join("\n")
+            })
+        };
         row("id", text(&e.id));
         row("name", text(&e.name));
         row("description", opt(&e.description));
@@ -111,7 +126,10 @@ impl Output {
             crate::catalog::Transport::StreamableHttp { headers, .. }
             | crate::catalog::Transport::Sse { headers, .. } => ("headers", headers),
         };
-        row(pairs_name, lines(pairs.iter().map(|(k, v)| format!("{k}={v}")).collect()));
+        row(
+            pairs_name,
+            lines(pairs.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+        );
         row(
             "tools",
             lines(
@@ -124,11 +142,20 @@ impl Output {
                     .collect(),
             ),
         );
-        row("resources", lines(e.resources.iter().map(|r| r.uri.clone()).collect()));
-        row("prompts", lines(e.prompts.iter().map(|p| p.name.clone()).collect()));
+        row(
+            "resources",
+            lines(e.resources.iter().map(|r| r.uri.clone()).collect()),
+        );
+        row(
+            "prompts",
+            lines(e.prompts.iter().map(|p| p.name.clone()).collect()),
+        );
         row("capabilities", lines(e.capabilities.clone()));
         row("tags", lines(e.tags.clone()));
-        row("meta", lines(e.meta.iter().map(|(k, v)| format!("{k}={v}")).collect()));
+        row(
+            "meta",
+            lines(e.meta.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+        );
         row("auth", text(e.auth.name()));
         row("health url", opt(&e.health_url));
         row("registered", Cell::new(e.registered_at));
@@ -161,12 +188,14 @@ impl Output {
     pub fn lease_cell(&self, state: LeaseState) -> Cell {
         match state {
             LeaseState::Unleased => Cell::new("-"),
-            LeaseState::Live { remaining } => {
-                self.paint(Cell::new(format!("live {}", human_duration(remaining))), Color::Green)
-            }
-            LeaseState::Expired { ago } => {
-                self.paint(Cell::new(format!("expired {} ago", human_duration(ago))), Color::Red)
-            }
+            LeaseState::Live { remaining } => self.paint(
+                Cell::new(format!("live {}", human_duration(remaining))),
+                Color::Green,
+            ),
+            LeaseState::Expired { ago } => self.paint(
+                Cell::new(format!("expired {} ago", human_duration(ago))),
+                Color::Red,
+            ),
         }
     }
 

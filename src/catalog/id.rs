@@ -142,7 +142,9 @@ mod tests {
 
     #[test]
     fn ids_that_would_break_a_path_or_a_shell_are_refused() {
-        for bad in ["", "../x", "a/b", "a b", "$(rm)", "-rf", ".hidden", "a;b", "é"] {
+        for bad in [
+            "", "../x", "a/b", "a b", "$(rm)", "-rf", ".hidden", "a;b", "é",
+        ] {
             assert!(validate(bad).is_err(), "{bad:?} accepted");
         }
         validate("filesystem-3fa2c1").unwrap();

@@ -206,8 +206,12 @@ pub struct ServerInfo {
 pub enum LeaseState {
     /// No lease: the entry never expires.
     Unleased,
-    Live { remaining: Duration },
-    Expired { ago: Duration },
+    Live {
+        remaining: Duration,
+    },
+    Expired {
+        ago: Duration,
+    },
 }
 
 impl LeaseState {
@@ -272,7 +276,9 @@ mod tests {
         let at_expiry = now.plus(Duration::from_secs(30));
         assert_eq!(
             LeaseState::at(Some(lease.expires_at), at_expiry),
-            LeaseState::Expired { ago: Duration::ZERO }
+            LeaseState::Expired {
+                ago: Duration::ZERO
+            }
         );
         assert!(LeaseState::at(None, at_expiry).is_live());
     }

@@ -83,7 +83,7 @@ struct ExpiryView {
 
 impl Entry {
     pub fn view(&self) -> EntryView<'_> {
-        fn borrowed(s: &String) -> Cow<'_, str> {
+        fn borrowed(s: &str) -> Cow<'_, str> {
             Cow::Borrowed(s)
         }
         EntryView {
@@ -112,8 +112,8 @@ impl Entry {
                     name: borrowed(&p.name),
                 })
                 .collect(),
-            capabilities: self.capabilities.iter().map(borrowed).collect(),
-            tags: self.tags.iter().map(borrowed).collect(),
+            capabilities: self.capabilities.iter().map(|c| borrowed(c)).collect(),
+            tags: self.tags.iter().map(|t| borrowed(t)).collect(),
             meta: MetaPairs(
                 self.meta
                     .iter()
@@ -136,7 +136,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for MetaPairs<'a> {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a map of strings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
                 while let Some(pair) = m.next_entry()? {
                     out.push(pair);
@@ -161,7 +164,10 @@ impl Query {
         };
         status_ok
             && self.name.as_deref().is_none_or(|n| v.name == n)
-            && self.transport.as_deref().is_none_or(|t| v.transport.kind == t)
+            && self
+                .transport
+                .as_deref()
+                .is_none_or(|t| v.transport.kind == t)
             && all_in(&self.tools, v.tools.iter().map(|t| &*t.name))
             && all_in(&self.resources, v.resources.iter().map(|r| &*r.uri))
             && all_in(&self.prompts, v.prompts.iter().map(|p| &*p.name))

@@ -85,7 +85,9 @@ fn declared_equal(a: &Entry, b: &Entry) -> bool {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Renewal {
-    Renewed { expires_at: Timestamp },
+    Renewed {
+        expires_at: Timestamp,
+    },
     /// The entry has no lease and no ttl was given: nothing to renew.
     NoLease,
 }
@@ -210,7 +212,10 @@ mod tests {
         let second = changed.apply(Some(&first), t1);
         assert_eq!(second.registered_at, t0);
         assert_eq!(second.updated_at, t1);
-        assert_eq!(second.lease.unwrap().expires_at, t1.plus(Duration::from_secs(30)));
+        assert_eq!(
+            second.lease.unwrap().expires_at,
+            t1.plus(Duration::from_secs(30))
+        );
         assert_eq!(second.extra, first.extra);
         assert_eq!(second.health, first.health);
 
@@ -229,7 +234,10 @@ mod tests {
         let at = |s| t0.plus(Duration::from_secs(s));
         assert_eq!(entry.prune_reason(Duration::ZERO, None, at(5)), None);
         assert!(entry.prune_reason(Duration::ZERO, None, at(11)).is_some());
-        assert_eq!(entry.prune_reason(Duration::from_secs(5), None, at(14)), None);
+        assert_eq!(
+            entry.prune_reason(Duration::from_secs(5), None, at(14)),
+            None
+        );
 
         let mut down = registration(None).apply(None, t0);
         down.health = Some(Health {
@@ -243,7 +251,10 @@ mod tests {
             server_info: None,
         });
         assert_eq!(down.prune_reason(Duration::ZERO, None, at(100)), None);
-        assert_eq!(down.prune_reason(Duration::ZERO, Some(Duration::from_secs(60)), at(100)), None);
+        assert_eq!(
+            down.prune_reason(Duration::ZERO, Some(Duration::from_secs(60)), at(100)),
+            None
+        );
         let reason = down
             .prune_reason(Duration::ZERO, Some(Duration::from_secs(60)), at(101))
             .unwrap();
@@ -257,7 +268,9 @@ mod tests {
         let t1 = t0.plus(Duration::from_secs(100));
         assert_eq!(
             e.renew(None, t1),
-            Renewal::Renewed { expires_at: t1.plus(Duration::from_secs(30)) }
+            Renewal::Renewed {
+                expires_at: t1.plus(Duration::from_secs(30))
+            }
         );
         e.renew(Some(Duration::from_secs(5)), t1);
         assert_eq!(e.lease.unwrap().ttl_s, 5);

@@ -1,9 +1,9 @@
 //! `mcpreg completions SHELL`: the scripts committed under `completions/`.
 
+use super::Exit;
 use crate::cli::{Cli, Completions};
 use crate::error::Result;
 use crate::output::Output;
-use super::Exit;
 use clap::CommandFactory;
 
 impl Completions {

@@ -12,7 +12,9 @@ impl Run for Deregister {
             if was_there {
                 ctx.ui.note(format_args!("{id}: removed"));
             } else {
-                ctx.ui.warn(format_args!("deregister: no server with id {id:?} is registered"));
+                ctx.ui.warn(format_args!(
+                    "deregister: no server with id {id:?} is registered"
+                ));
                 exit = Exit::Negative;
             }
         }

@@ -32,11 +32,15 @@ impl Run for Health {
         } else {
             for id in &self.ids {
                 if !all.iter().any(|e| &e.id == id) {
-                    ctx.ui.warn(format_args!("health: no server with id {id:?} is registered"));
+                    ctx.ui.warn(format_args!(
+                        "health: no server with id {id:?} is registered"
+                    ));
                     exit = Exit::Negative;
                 }
             }
-            all.into_iter().filter(|e| self.ids.contains(&e.id)).collect()
+            all.into_iter()
+                .filter(|e| self.ids.contains(&e.id))
+                .collect()
         };
         let mut summary = Summary {
             total: selected.len(),
@@ -71,14 +75,23 @@ impl Run for Health {
                     Cell::new(&e.name),
                     ctx.out.lease_cell(e.lease_state(ctx.now)),
                     ctx.out.health_cell(e),
-                    Cell::new(e.health.as_ref().map_or("-".into(), |h| h.checked_at.to_string())),
+                    Cell::new(
+                        e.health
+                            .as_ref()
+                            .map_or("-".into(), |h| h.checked_at.to_string()),
+                    ),
                 ]);
             }
             ctx.out.line(table)?;
         }
         ctx.out.line(format_args!(
             "{} total, {} live, {} expired, {} ok, {} down, {} never probed",
-            summary.total, summary.live, summary.expired, summary.ok, summary.down, summary.unprobed
+            summary.total,
+            summary.live,
+            summary.expired,
+            summary.ok,
+            summary.down,
+            summary.unprobed
         ))?;
         Ok(exit)
     }

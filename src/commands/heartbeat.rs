@@ -21,14 +21,19 @@ impl Run for Heartbeat {
         for (id, touched) in self.ids.iter().zip(results) {
             match touched {
                 Touched::Missing => {
-                    ctx.ui.warn(format_args!("heartbeat: no server with id {id:?} is registered"));
+                    ctx.ui.warn(format_args!(
+                        "heartbeat: no server with id {id:?} is registered"
+                    ));
                     exit = Exit::Negative;
                 }
                 Touched::Renewed(Renewal::NoLease) => {
-                    ctx.ui.note(format_args!("{id}: has no lease and no --ttl was given; nothing to renew"));
+                    ctx.ui.note(format_args!(
+                        "{id}: has no lease and no --ttl was given; nothing to renew"
+                    ));
                 }
                 Touched::Renewed(Renewal::Renewed { expires_at }) => {
-                    ctx.ui.note(format_args!("{id}: lease renewed until {expires_at}"));
+                    ctx.ui
+                        .note(format_args!("{id}: lease renewed until {expires_at}"));
                 }
             }
         }

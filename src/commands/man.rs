@@ -49,14 +49,20 @@ impl Man {
     pub fn generate(&self, out: &mut Output) -> Result<Exit> {
         let top = Cli::command();
         let Some(dir) = &self.out_dir else {
-            out.line(String::from_utf8_lossy(&page(top.clone())?).trim_end())?;
+            out.line(String::from_utf8_lossy(&page(top)?).trim_end())?;
             return Ok(Exit::Success);
         };
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mut pages = vec![("mcpreg".to_owned(), top.clone())];
         for sub in top.get_subcommands() {
             let name = format!("mcpreg-{}", sub.get_name());
-            pages.push((name.clone(), sub.clone().name(name.clone()).bin_name(name)));
+            // The version is for the page's title; subcommands have no --version flag.
+            let sub = sub.clone().name(name.clone()).bin_name(name.clone());
+            pages.push((
+                name,
+                sub.version(env!("CARGO_PKG_VERSION"))
+                    .disable_version_flag(true),
+            ));
         }
         for (name, cmd) in pages {
             let path = dir.join(format!("{name}.1"));
@@ -69,7 +75,7 @@ impl Man {
 }
 
 fn page(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
-    let man = clap_mangen::Man::new(cmd.version(env!("CARGO_PKG_VERSION")));
+    let man = clap_mangen::Man::new(cmd);
     let mut buf = Vec::new();
     man.render_title(&mut buf)?;
     man.render_name_section(&mut buf)?;

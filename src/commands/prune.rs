@@ -44,12 +44,17 @@ impl Run for Prune {
         if ctx.out.structured(&rows)? {
             return Ok(Exit::Success);
         }
-        let verb = if self.dry_run { "would remove" } else { "removed" };
+        let verb = if self.dry_run {
+            "would remove"
+        } else {
+            "removed"
+        };
         for row in rows {
             if ctx.out.format == OutputFormat::Ids {
                 ctx.out.line(&row.id)?;
             } else if !ctx.ui.quiet {
-                ctx.out.line(format_args!("{verb} {} ({})", row.id, row.reason))?;
+                ctx.out
+                    .line(format_args!("{verb} {} ({})", row.id, row.reason))?;
             }
         }
         Ok(Exit::Success)

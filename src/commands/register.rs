@@ -12,9 +12,9 @@ impl Run for Register {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let registration = self.registration()?;
         let now = ctx.now;
-        let put = ctx
-            .store
-            .upsert(&registration.id, &mut |current| registration.apply(current, now))?;
+        let put = ctx.store.upsert(&registration.id, &mut |current| {
+            registration.apply(current, now)
+        })?;
         ctx.ui.note(format_args!("{}: {put:?}", registration.id));
         ctx.out.line(&registration.id)?;
         Ok(Exit::Success)
@@ -31,7 +31,8 @@ impl Register {
         let transport = self.transport()?;
         let id = match &self.id {
             Some(given) => {
-                id::validate(given).map_err(|why| Error::usage("--id", format!("{given:?}: {why}")))?;
+                id::validate(given)
+                    .map_err(|why| Error::usage("--id", format!("{given:?}: {why}")))?;
                 given.clone()
             }
             None => id::derive(name, &transport),
@@ -134,7 +135,10 @@ impl Register {
                 None => (spec.as_str(), None),
             };
             if name.is_empty() {
-                return Err(Error::usage("--tool", format!("{spec:?}: a tool needs a name")));
+                return Err(Error::usage(
+                    "--tool",
+                    format!("{spec:?}: a tool needs a name"),
+                ));
             }
             if tools.iter().any(|t| t.name == name) {
                 return Err(Error::usage("--tool", format!("{name:?} is given twice")));
@@ -172,7 +176,9 @@ fn pairs(flag: &str, values: &[String]) -> Result<BTreeMap<String, String>> {
 /// An absolute http or https URL with a host, as the `http` crate parses it.
 fn check_url(flag: &str, url: &str) -> Result<()> {
     let bad = |why: &str| Error::usage(flag, format!("{url:?} is not a valid URL: {why}"));
-    let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| bad(&e.to_string()))?;
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| bad(&e.to_string()))?;
     match uri.scheme_str() {
         Some("http" | "https") => {}
         Some(other) => return Err(bad(&format!("scheme {other:?} is not http or https"))),

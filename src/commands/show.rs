@@ -12,7 +12,10 @@ impl Run for Show {
                 Ok(Exit::Success)
             }
             None => {
-                ctx.ui.warn(format_args!("show: no server with id {:?} is registered", self.id));
+                ctx.ui.warn(format_args!(
+                    "show: no server with id {:?} is registered",
+                    self.id
+                ));
                 Ok(Exit::Negative)
             }
         }

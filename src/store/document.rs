@@ -50,8 +50,11 @@ pub struct Document<'a> {
 
 enum Slot<'a> {
     /// A JSON server as it stands in the file text; `id` was read from it.
-    Raw { id: Cow<'a, str>, text: &'a RawValue },
-    Parsed(Entry),
+    Raw {
+        id: Cow<'a, str>,
+        text: &'a RawValue,
+    },
+    Parsed(Box<Entry>),
 }
 
 impl Slot<'_> {
@@ -115,7 +118,12 @@ impl<'a> Document<'a> {
                 };
                 doc.check_schema(top.schema.as_ref())?;
                 doc.extra = top.extra;
-                doc.slots = top.servers.unwrap_or_default().into_iter().map(Slot::Parsed).collect();
+                doc.slots = top
+                    .servers
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| Slot::Parsed(Box::new(e)))
+                    .collect();
             }
         }
         doc.check_ids()?;
@@ -160,7 +168,7 @@ impl<'a> Document<'a> {
 
     fn parsed(&self, slot: &Slot<'a>) -> Result<Entry> {
         match slot {
-            Slot::Parsed(e) => Ok(e.clone()),
+            Slot::Parsed(e) => Ok(e.as_ref().clone()),
             Slot::Raw { text, .. } => self.parse_raw(text),
         }
     }
@@ -170,7 +178,10 @@ impl<'a> Document<'a> {
     }
 
     pub fn get(&self, id: &str) -> Result<Option<Entry>> {
-        self.position(id).ok().map(|i| self.parsed(&self.slots[i])).transpose()
+        self.position(id)
+            .ok()
+            .map(|i| self.parsed(&self.slots[i]))
+            .transpose()
     }
 
     pub fn entries(&self) -> Result<Vec<Entry>> {
@@ -194,14 +205,18 @@ impl<'a> Document<'a> {
 
     /// Applies `edit` to the entry with this id, if there is one. `edit` returns
     /// whether it changed anything; only then is the document marked dirty.
-    pub fn edit<T>(&mut self, id: &str, edit: impl FnOnce(&mut Entry) -> (bool, T)) -> Result<Option<T>> {
+    pub fn edit<T>(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut Entry) -> (bool, T),
+    ) -> Result<Option<T>> {
         let Ok(i) = self.position(id) else {
             return Ok(None);
         };
         let mut entry = self.parsed(&self.slots[i])?;
         let (changed, out) = edit(&mut entry);
         if changed {
-            self.slots[i] = Slot::Parsed(entry);
+            self.slots[i] = Slot::Parsed(Box::new(entry));
             self.dirty = true;
         }
         Ok(Some(out))
@@ -214,12 +229,12 @@ impl<'a> Document<'a> {
                 if self.parsed(&self.slots[i])? == entry {
                     return Ok(Put::Unchanged);
                 }
-                self.slots[i] = Slot::Parsed(entry);
+                self.slots[i] = Slot::Parsed(Box::new(entry));
                 self.dirty = true;
                 Ok(Put::Updated)
             }
             Err(i) => {
-                self.slots.insert(i, Slot::Parsed(entry));
+                self.slots.insert(i, Slot::Parsed(Box::new(entry)));
                 self.dirty = true;
                 Ok(Put::Created)
             }
@@ -240,7 +255,8 @@ impl<'a> Document<'a> {
             Format::Json => {
                 let mut buf = Vec::with_capacity(self.text.len() + 4096);
                 let mut ser = serde_json::Serializer::pretty(&mut buf);
-                self.serialize(&mut ser).map_err(|e| self.invalid(e.to_string()))?;
+                self.serialize(&mut ser)
+                    .map_err(|e| self.invalid(e.to_string()))?;
                 buf
             }
             Format::Yaml => serde_yaml::to_string(self)
@@ -315,6 +331,7 @@ fn strip_position(message: &str) -> String {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(expecting = "a server object with an \"id\"")]
 struct IdOnly<'a> {
     #[serde(borrow)]
     id: Cow<'a, str>,
@@ -335,7 +352,10 @@ impl<'de, S: Deserialize<'de>> Deserialize<'de> for Top<S> {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a registry object with \"schema\" and \"servers\"")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Top<S>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Top<S>, A::Error> {
                 let mut top = Top {
                     schema: None,
                     servers: None,

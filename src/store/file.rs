@@ -95,7 +95,12 @@ impl FileStore {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
             let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = bytes[..valid].iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            let column = bytes[..valid]
+                .iter()
+                .rev()
+                .take_while(|&&b| b != b'\n')
+                .count()
+                + 1;
             Error::Parse {
                 path: self.path.clone(),
                 line,
@@ -193,7 +198,8 @@ impl FileStore {
             .open(&temp)
             .map_err(io_err)?;
         if mode != NEW_FILE_MODE {
-            file.set_permissions(fs::Permissions::from_mode(mode)).map_err(io_err)?;
+            file.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(io_err)?;
         }
         file.write_all(bytes).map_err(io_err)?;
         file.sync_data().map_err(io_err)?;
@@ -268,7 +274,7 @@ impl Store for FileStore {
                         doc.remove(id);
                     }
                     Edit::Replace(new) => {
-                        doc.put(new.clone())?;
+                        doc.put(new.as_ref().clone())?;
                     }
                 }
             }

@@ -27,7 +27,7 @@ pub enum Touched {
 pub enum Edit {
     /// Keep the entry, changed (same id). Written by `health --probe`.
     #[allow(dead_code)]
-    Replace(Entry),
+    Replace(Box<Entry>),
     Remove,
 }
 
@@ -79,7 +79,11 @@ pub fn open(location: Option<&str>, options: &Options) -> Result<Box<dyn Store>>
             "--registry",
             format!("{url}: the etcd backend is not available in this version of mcpreg"),
         )),
-        Some(path) => Ok(Box::new(file::FileStore::new(PathBuf::from(path), false, options)?)),
+        Some(path) => Ok(Box::new(file::FileStore::new(
+            PathBuf::from(path),
+            false,
+            options,
+        )?)),
         None => {
             let path = default_path()?;
             Ok(Box::new(file::FileStore::new(path, true, options)?))

@@ -1,0 +1,242 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mcpreg_global_optspecs
+    string join \n r/registry= f/format= json yaml color= lock-timeout= q/quiet v/verbose h/help V/version
+end
+
+function __fish_mcpreg_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mcpreg_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mcpreg_using_subcommand
+    set -l cmd (__fish_mcpreg_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s V -l version -d 'Print version'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "list" -d 'List every entry, live or expired'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l name -d 'Human name of the server' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l id -d 'Id to use instead of the derived one (letters, digits, \'.\', \'_\', \'-\')' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l description -d 'One line on what the server is for' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l version -d 'Server version' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l tool -d 'A tool the server offers, with an optional description (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l resource -d 'A resource URI or URI template the server offers (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l prompt -d 'A prompt the server offers (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l capability -d 'An MCP capability, such as logging or completions (repeatable; tools, resources and prompts are added when any are given)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l tag -d 'A free-form tag (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l meta -d 'Metadata as KEY=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l env -d 'Environment for a stdio server, as KEY=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l header -d 'HTTP header for an HTTP server, as NAME=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l auth -d 'How clients authenticate' -r -f -a "none\t''
+bearer\t''
+oauth2\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l health-url -d 'A plain HTTP health endpoint, kept for other tools' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l ttl -d 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l url -d 'URL of an HTTP server' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url' -r -f -a "streamable-http\t''
+sse\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l ttl -d 'New ttl [default: the ttl registered]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l tool -d 'Offers this tool (repeatable: all must be offered)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l resource -d 'Offers this resource URI (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l prompt -d 'Offers this prompt (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l capability -d 'Has this capability (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l tag -d 'Carries this tag (repeatable: all must be carried)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l name -d 'Has exactly this name' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l transport -d 'Uses this transport' -r -f -a "stdio\t''
+streamable-http\t''
+sse\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l meta -d 'Has this metadata, as KEY=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
+expired\t'Entries whose lease has run out but that no prune has removed yet'
+any\t'Everything'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l one -d 'Print one match, picked at random (simple load balancing)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l grace -d 'Keep expired entries this long after their lease ran out' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l down-for -d 'Also remove entries whose probes have failed for longer than this' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l dry-run -d 'Print what would be removed, remove nothing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l out-dir -d 'Folder to write the pages into [default: print mcpreg(1) on stdout]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "list" -d 'List every entry, live or expired'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

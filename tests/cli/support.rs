@@ -1,0 +1,165 @@
+//! Driving the real `mcpreg` binary against a throwaway registry.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_mcpreg");
+
+/// A registry in its own temporary folder.
+pub struct Reg {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "expected success; stderr: {}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}; stdout: {}; stderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, needle: &str) -> Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}: {}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// A command for the binary with no MCPREG_* or colour settings from the host.
+pub fn mcpreg() -> Command {
+    let mut cmd = Command::new(BIN);
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("MCPREG_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env_remove("NO_COLOR").stdin(Stdio::null());
+    cmd
+}
+
+pub fn finish(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+impl Reg {
+    pub fn new() -> Self {
+        Self::named("registry.json")
+    }
+
+    pub fn named(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(name);
+        Reg { dir, path }
+    }
+
+    /// A registry file holding exactly `text`.
+    pub fn with_text(name: &str, text: &str) -> Self {
+        let reg = Self::named(name);
+        std::fs::write(&reg.path, text).expect("write registry");
+        reg
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = mcpreg();
+        cmd.arg("--registry").arg(&self.path).args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        finish(self.cmd(args).output().expect("run mcpreg"))
+    }
+
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        std::fs::read(&self.path).ok()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.bytes().expect("registry exists")).expect("registry is JSON")
+    }
+
+    /// Ids in the file, in file order.
+    pub fn ids(&self) -> Vec<String> {
+        ids_of(&self.json())
+    }
+
+    pub fn entry(&self, id: &str) -> serde_json::Value {
+        self.json()["servers"]
+            .as_array()
+            .and_then(|s| s.iter().find(|e| e["id"] == id).cloned())
+            .unwrap_or_else(|| panic!("no entry {id}"))
+    }
+
+    pub fn folder(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Registers a stdio server and returns its id.
+    pub fn register(&self, name: &str, extra: &[&str]) -> String {
+        let mut args = vec!["register", "--name", name];
+        args.extend_from_slice(extra);
+        if !extra.contains(&"--url") && !extra.contains(&"--") {
+            args.extend_from_slice(&["--", "/usr/bin/true", name]);
+        }
+        self.run(&args).ok().stdout.trim().to_owned()
+    }
+}
+
+pub fn ids_of(doc: &serde_json::Value) -> Vec<String> {
+    doc["servers"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .map(|e| e["id"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Pseudo-random numbers for test schedules; seeded per run, printed on failure.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn seeded() -> Self {
+        use std::hash::{BuildHasher, RandomState};
+        let seed = RandomState::new().hash_one(std::process::id()) | 1;
+        eprintln!("rng seed {seed}");
+        Rng(seed)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
+    }
+}
