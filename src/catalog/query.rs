@@ -49,14 +49,20 @@ pub struct EntryView<'a> {
     #[serde(default, borrow)]
     prompts: Vec<NameView<'a>>,
     #[serde(default, borrow)]
-    capabilities: Vec<Cow<'a, str>>,
+    capabilities: Vec<Text<'a>>,
     #[serde(default, borrow)]
-    tags: Vec<Cow<'a, str>>,
+    tags: Vec<Text<'a>>,
     #[serde(default, borrow)]
     meta: MetaPairs<'a>,
     #[serde(default)]
     lease: Option<ExpiryView>,
 }
+
+/// A string borrowed from the registry text: serde borrows a `Cow` only when it is
+/// a field of its own, not an item of a `Vec`.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
 
 #[derive(Debug, Deserialize)]
 struct KindView<'a> {
@@ -112,8 +118,12 @@ impl Entry {
                     name: borrowed(&p.name),
                 })
                 .collect(),
-            capabilities: self.capabilities.iter().map(|c| borrowed(c)).collect(),
-            tags: self.tags.iter().map(|t| borrowed(t)).collect(),
+            capabilities: self
+                .capabilities
+                .iter()
+                .map(|c| Text(borrowed(c)))
+                .collect(),
+            tags: self.tags.iter().map(|t| Text(borrowed(t))).collect(),
             meta: MetaPairs(
                 self.meta
                     .iter()
@@ -171,8 +181,8 @@ impl Query {
             && all_in(&self.tools, v.tools.iter().map(|t| &*t.name))
             && all_in(&self.resources, v.resources.iter().map(|r| &*r.uri))
             && all_in(&self.prompts, v.prompts.iter().map(|p| &*p.name))
-            && all_in(&self.capabilities, v.capabilities.iter().map(|c| &**c))
-            && all_in(&self.tags, v.tags.iter().map(|t| &**t))
+            && all_in(&self.capabilities, v.capabilities.iter().map(|c| &*c.0))
+            && all_in(&self.tags, v.tags.iter().map(|t| &*t.0))
             && self
                 .meta
                 .iter()

@@ -9,6 +9,7 @@
 //! Every error names the file, line and column; a document that does not parse is
 //! never handed to a writer, so it is never overwritten.
 
+use super::layout::FieldPerLine;
 use crate::catalog::{Entry, EntryView, Query, Timestamp, id};
 use crate::error::{Error, Result};
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -97,9 +98,14 @@ impl<'a> Document<'a> {
                 doc.check_schema(top.schema.as_ref())?;
                 doc.extra = top.extra;
                 for raw in top.servers.unwrap_or_default() {
-                    let id = serde_json::from_str::<IdOnly>(raw.get())
-                        .map_err(|e| doc.json_error(&e, doc.offset_of(raw.get())))?
-                        .id;
+                    let id = match leading_id(raw.get()) {
+                        Some(id) => Cow::Borrowed(id),
+                        None => {
+                            serde_json::from_str::<IdOnly>(raw.get())
+                                .map_err(|e| doc.json_error(&e, doc.offset_of(raw.get())))?
+                                .id
+                        }
+                    };
                     doc.slots.push(Slot::Raw { id, text: raw });
                 }
             }
@@ -254,7 +260,8 @@ impl<'a> Document<'a> {
         let mut out = match self.format {
             Format::Json => {
                 let mut buf = Vec::with_capacity(self.text.len() + 4096);
-                let mut ser = serde_json::Serializer::pretty(&mut buf);
+                let mut ser =
+                    serde_json::Serializer::with_formatter(&mut buf, FieldPerLine::default());
                 self.serialize(&mut ser)
                     .map_err(|e| self.invalid(e.to_string()))?;
                 buf
@@ -330,6 +337,21 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// The id of an entry whose first key is `"id"`, as mcpreg writes them, read
+/// without scanning the rest of the entry. `raw` is already known to be valid JSON,
+/// so only JSON whitespace can stand between the tokens. Anything else (another key
+/// first, an escape in the id) returns None and takes the full parse.
+fn leading_id(raw: &str) -> Option<&str> {
+    let rest = raw.strip_prefix('{')?.trim_start().strip_prefix("\"id\"")?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
+}
+
 #[derive(serde::Deserialize)]
 #[serde(expecting = "a server object with an \"id\"")]
 struct IdOnly<'a> {
@@ -399,5 +421,20 @@ impl Serialize for Document<'_> {
             map.serialize_entry(k, v)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_leading_id_is_read_only_when_it_is_plainly_first() {
+        assert_eq!(leading_id(r#"{"id": "a-1", "name": "x"}"#), Some("a-1"));
+        assert_eq!(leading_id("{\n  \"id\" :\t\"b\"}"), Some("b"));
+        assert_eq!(leading_id(r#"{"name": "x", "id": "a"}"#), None);
+        assert_eq!(leading_id(r#"{"id": "a\u0041"}"#), None);
+        assert_eq!(leading_id(r#"{"id": 5}"#), None);
+        assert_eq!(leading_id(r#"{"identity": "a"}"#), None);
     }
 }

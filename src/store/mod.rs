@@ -7,6 +7,7 @@
 
 mod document;
 pub mod file;
+mod layout;
 
 use crate::catalog::{Entry, Query, Timestamp, registration::Renewal};
 use crate::error::{Error, Result};
