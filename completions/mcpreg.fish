@@ -67,6 +67,7 @@ bearer\t''
 oauth2\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l health-url -d 'A plain HTTP health endpoint, kept for other tools' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l ttl -d 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l timeout -d 'Time limit of the --introspect probe' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l url -d 'URL of an HTTP server' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url' -r -f -a "streamable-http\t''
 sse\t''"
@@ -79,6 +80,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l introspect -d 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s q -l quiet -d 'Print nothing but data and errors'
@@ -186,6 +188,8 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l yaml -d 'Shortha
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l timeout -d 'Time limit of each probe' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l parallel -d 'Probes run at once at most' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
@@ -195,6 +199,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l color -d 'When 
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l probe -d 'Probe each server over MCP and record the result'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s q -l quiet -d 'Print nothing but data and errors'

@@ -83,7 +83,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    Register(Register),
+    Register(Box<Register>),
     Heartbeat(Heartbeat),
     Deregister(Deregister),
     List(List),
@@ -165,6 +165,15 @@ pub struct Register {
     /// Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub ttl: Option<Duration>,
+
+    /// Speak MCP to the server before writing and fill in its tools, resources,
+    /// prompts, capabilities and version (flags given by hand win)
+    #[arg(long)]
+    pub introspect: bool,
+
+    /// Time limit of the --introspect probe
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "introspect")]
+    pub timeout: Duration,
 
     /// URL of an HTTP server
     #[arg(long, value_name = "URL", required_unless_present = "command")]
@@ -306,11 +315,26 @@ pub struct Prune {
 }
 
 /// Lease and health state of entries, with a summary; exits 1 if any is expired or down.
+///
+/// With --probe, speaks MCP to every selected server in parallel (stdio and HTTP,
+/// both protocol eras), records the result in its entry, and reports on that.
 #[derive(Debug, Args)]
 pub struct Health {
     /// Ids to report on [default: all]
     #[arg(value_name = "ID")]
     pub ids: Vec<String>,
+
+    /// Probe each server over MCP and record the result
+    #[arg(long)]
+    pub probe: bool,
+
+    /// Time limit of each probe
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "probe")]
+    pub timeout: Duration,
+
+    /// Probes run at once at most
+    #[arg(long, value_name = "N", default_value_t = 64, requires = "probe")]
+    pub parallel: usize,
 }
 
 /// Print a shell completion script.

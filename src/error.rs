@@ -36,6 +36,12 @@ pub enum Error {
         waited: Duration,
     },
 
+    #[error("{endpoint}: {source}")]
+    Probe {
+        endpoint: String,
+        source: crate::mcp::ProbeError,
+    },
+
     #[error("{flag}: {message}")]
     Usage { flag: String, message: String },
 

@@ -2,7 +2,10 @@
 //! registry itself learned), renewing a lease, and deciding what `prune` removes.
 //! Stores apply these under their own concurrency control; commands only call them.
 
-use super::model::{Auth, Entry, Lease, LeaseState, Prompt, Resource, Tool, Transport};
+use super::model::{
+    Auth, Entry, Health, HealthStatus, Lease, LeaseState, Prompt, Resource, ServerInfo, Tool,
+    Transport,
+};
 use super::time::{Timestamp, human_duration};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,6 +28,8 @@ pub struct Registration {
     pub auth: Auth,
     pub health_url: Option<String>,
     pub ttl: Option<Duration>,
+    /// A probe made just now (`--introspect`), recorded as the entry's health.
+    pub probed: Option<Probed>,
 }
 
 impl Registration {
@@ -65,6 +70,9 @@ impl Registration {
                 entry.updated_at = old.updated_at;
             }
         }
+        if let Some(probed) = &self.probed {
+            entry.record_probe(Ok(probed.clone()), now);
+        }
         entry
     }
 }
@@ -81,6 +89,58 @@ fn declared_equal(a: &Entry, b: &Entry) -> bool {
         ..e.clone()
     };
     strip(a) == strip(b)
+}
+
+/// What a successful MCP probe tells the registry about a server's health.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probed {
+    pub latency: Duration,
+    pub protocol_version: String,
+    pub server_info: Option<ServerInfo>,
+}
+
+impl Entry {
+    /// Records a probe's verdict. Failures count up and keep the last success and
+    /// what it learned, so `prune --down-for` can tell how long a server has been
+    /// down; a success resets the count.
+    pub fn record_probe(&mut self, outcome: Result<Probed, String>, now: Timestamp) {
+        let previous = self.health.take();
+        self.health = Some(match outcome {
+            Ok(p) => Health {
+                status: HealthStatus::Ok,
+                checked_at: now,
+                last_ok_at: Some(now),
+                latency_ms: Some(u64::try_from(p.latency.as_millis()).unwrap_or(u64::MAX)),
+                failures: 0,
+                error: None,
+                protocol_version: Some(p.protocol_version),
+                server_info: p.server_info,
+            },
+            Err(error) => {
+                let (last_ok_at, failures, protocol_version, server_info) = match previous {
+                    Some(h) => (h.last_ok_at, h.failures, h.protocol_version, h.server_info),
+                    None => (None, 0, None, None),
+                };
+                Health {
+                    status: HealthStatus::Down,
+                    checked_at: now,
+                    last_ok_at,
+                    latency_ms: None,
+                    failures: failures.saturating_add(1),
+                    error: Some(error),
+                    protocol_version,
+                    server_info,
+                }
+            }
+        });
+    }
+
+    /// Whether a probe of `probed` (this entry as it was read before probing) may
+    /// be recorded in this, the current entry: not when the server was
+    /// re-registered with another declaration or endpoint meanwhile.
+    pub fn same_registration(&self, probed: &Entry) -> bool {
+        self.updated_at == probed.updated_at && self.transport == probed.transport
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +218,6 @@ impl fmt::Display for PruneReason {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::model::{Health, HealthStatus};
 
     fn registration(ttl: Option<u64>) -> Registration {
         Registration {
@@ -180,6 +239,7 @@ mod tests {
             auth: Auth::None,
             health_url: None,
             ttl: ttl.map(Duration::from_secs),
+            probed: None,
         }
     }
 
@@ -259,6 +319,38 @@ mod tests {
             .prune_reason(Duration::ZERO, Some(Duration::from_secs(60)), at(101))
             .unwrap();
         assert_eq!(reason.to_string(), "down for 1m 1s (connection refused)");
+    }
+
+    #[test]
+    fn failures_count_up_and_keep_the_last_success() {
+        let t0 = Timestamp::now();
+        let at = |s| t0.plus(Duration::from_secs(s));
+        let mut e = registration(None).apply(None, t0);
+        let ok = Probed {
+            latency: Duration::from_millis(12),
+            protocol_version: "2025-11-25".into(),
+            server_info: Some(ServerInfo {
+                name: "fs".into(),
+                version: Some("1".into()),
+            }),
+        };
+        e.record_probe(Ok(ok.clone()), at(1));
+        e.record_probe(Err("connection refused".into()), at(2));
+        e.record_probe(Err("timed out".into()), at(3));
+        let h = e.health.clone().unwrap();
+        assert_eq!(
+            (h.status, h.failures, h.last_ok_at),
+            (HealthStatus::Down, 2, Some(at(1)))
+        );
+        assert_eq!(h.error.as_deref(), Some("timed out"));
+        assert_eq!(h.protocol_version.as_deref(), Some("2025-11-25"));
+        assert_eq!(e.down_for(at(63)), Some(Duration::from_secs(62)));
+        e.record_probe(Ok(ok), at(4));
+        let h = e.health.unwrap();
+        assert_eq!(
+            (h.status, h.failures, h.latency_ms, h.error),
+            (HealthStatus::Ok, 0, Some(12), None)
+        );
     }
 
     #[test]

@@ -1,11 +1,15 @@
-//! `mcpreg health`: lease and probe state of entries, as a status page.
+//! `mcpreg health`: lease and probe state of entries, as a status page; with
+//! `--probe`, speaks MCP to each server first and records what it found.
 
 use super::{Context, Exit, Run};
-use crate::catalog::{Entry, HealthStatus};
+use crate::catalog::{Entry, HealthStatus, Timestamp, Transport};
 use crate::cli::Health;
 use crate::error::Result;
+use crate::mcp::{self, ProbeOptions, Target};
+use crate::store::Edit;
 use comfy_table::Cell;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Default, Serialize)]
 struct Summary {
@@ -27,7 +31,7 @@ impl Run for Health {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let all = ctx.store.list()?;
         let mut exit = Exit::Success;
-        let selected: Vec<Entry> = if self.ids.is_empty() {
+        let mut selected: Vec<Entry> = if self.ids.is_empty() {
             all
         } else {
             for id in &self.ids {
@@ -42,57 +46,111 @@ impl Run for Health {
                 .filter(|e| self.ids.contains(&e.id))
                 .collect()
         };
-        let mut summary = Summary {
-            total: selected.len(),
-            ..Summary::default()
-        };
-        for e in &selected {
-            if e.lease_state(ctx.now).is_live() {
-                summary.live += 1;
-            } else {
-                summary.expired += 1;
-            }
-            match e.health.as_ref().map(|h| h.status) {
-                Some(HealthStatus::Ok) => summary.ok += 1,
-                Some(HealthStatus::Down) => summary.down += 1,
-                None => summary.unprobed += 1,
-            }
+        if self.probe {
+            self.probe_and_record(ctx, &mut selected)?;
         }
+        let summary = summarise(&selected, ctx.now);
         if summary.expired > 0 || summary.down > 0 {
             exit = Exit::Negative;
         }
-        if ctx.out.structured(&Report {
-            summary: &summary,
-            servers: &selected,
-        })? {
-            return Ok(exit);
-        }
-        if !selected.is_empty() {
-            let mut table = ctx.out.table(&["ID", "NAME", "LEASE", "HEALTH", "CHECKED"]);
-            for e in &selected {
-                table.add_row(vec![
-                    Cell::new(&e.id),
-                    Cell::new(&e.name),
-                    ctx.out.lease_cell(e.lease_state(ctx.now)),
-                    ctx.out.health_cell(e),
-                    Cell::new(
-                        e.health
-                            .as_ref()
-                            .map_or("-".into(), |h| h.checked_at.to_string()),
-                    ),
-                ]);
-            }
-            ctx.out.line(table)?;
-        }
-        ctx.out.line(format_args!(
-            "{} total, {} live, {} expired, {} ok, {} down, {} never probed",
-            summary.total,
-            summary.live,
-            summary.expired,
-            summary.ok,
-            summary.down,
-            summary.unprobed
-        ))?;
+        render(ctx, &summary, &selected)?;
         Ok(exit)
     }
+}
+
+impl Health {
+    /// Probes `selected` in parallel without holding any lock, then records each
+    /// result in the current entry under the lock, unless the server was
+    /// re-registered meanwhile (its result would describe another declaration).
+    fn probe_and_record(&self, ctx: &mut Context, selected: &mut [Entry]) -> Result<()> {
+        if selected
+            .iter()
+            .any(|e| matches!(e.transport, Transport::Stdio { .. }))
+        {
+            ctx.store.check_commands_trusted()?;
+        }
+        let targets: Vec<Target> = selected.iter().map(|e| (&e.transport).into()).collect();
+        let opts = ProbeOptions {
+            timeout: self.timeout,
+            ..ProbeOptions::default()
+        };
+        let results = mcp::probe_many(&targets, &opts, self.parallel);
+        let now = Timestamp::now();
+        for (entry, result) in selected.iter_mut().zip(results) {
+            entry.record_probe(result.map(|r| r.probed()).map_err(|e| e.to_string()), now);
+        }
+        let probed: HashMap<&str, &Entry> = selected.iter().map(|e| (e.id.as_str(), e)).collect();
+        let recorded = ctx.store.update_many(&mut |current| {
+            let mine = probed.get(current.id.as_str())?;
+            if !current.same_registration(mine) {
+                return None;
+            }
+            let mut updated = current.clone();
+            updated.health.clone_from(&mine.health);
+            Some(Edit::Replace(Box::new(updated)))
+        })?;
+        for e in selected.iter() {
+            if !recorded.iter().any(|(id, _)| *id == e.id) {
+                ctx.ui.warn(format_args!(
+                    "{}: re-registered or removed while it was probed; result not recorded",
+                    e.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn summarise(entries: &[Entry], now: Timestamp) -> Summary {
+    let mut summary = Summary {
+        total: entries.len(),
+        ..Summary::default()
+    };
+    for e in entries {
+        if e.lease_state(now).is_live() {
+            summary.live += 1;
+        } else {
+            summary.expired += 1;
+        }
+        match e.health.as_ref().map(|h| h.status) {
+            Some(HealthStatus::Ok) => summary.ok += 1,
+            Some(HealthStatus::Down) => summary.down += 1,
+            None => summary.unprobed += 1,
+        }
+    }
+    summary
+}
+
+fn render(ctx: &mut Context, summary: &Summary, entries: &[Entry]) -> Result<()> {
+    if ctx.out.structured(&Report {
+        summary,
+        servers: entries,
+    })? {
+        return Ok(());
+    }
+    if !entries.is_empty() {
+        let mut table = ctx
+            .out
+            .table(&["ID", "NAME", "LEASE", "HEALTH", "PROTOCOL", "CHECKED"]);
+        for e in entries {
+            let health = e.health.as_ref();
+            table.add_row(vec![
+                Cell::new(&e.id),
+                Cell::new(&e.name),
+                ctx.out.lease_cell(e.lease_state(ctx.now)),
+                ctx.out.health_cell(e),
+                Cell::new(
+                    health
+                        .and_then(|h| h.protocol_version.as_deref())
+                        .unwrap_or("-"),
+                ),
+                Cell::new(health.map_or("-".into(), |h| h.checked_at.to_string())),
+            ]);
+        }
+        ctx.out.line(table)?;
+    }
+    ctx.out.line(format_args!(
+        "{} total, {} live, {} expired, {} ok, {} down, {} never probed",
+        summary.total, summary.live, summary.expired, summary.ok, summary.down, summary.unprobed
+    ))
 }

@@ -3,15 +3,20 @@
 use super::{Context, Exit, Run, key_value};
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Transport, id};
+use crate::catalog::{Timestamp, Transport, id};
 use crate::cli::{AuthKind, HttpTransport, Register};
 use crate::error::{Error, Result};
+use crate::mcp::{self, ProbeOptions};
 use std::collections::BTreeMap;
 
 impl Run for Register {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
-        let registration = self.registration()?;
-        let now = ctx.now;
+        let mut registration = self.registration()?;
+        if self.introspect {
+            // Before the lock: a probe is slow, and a failed one writes nothing.
+            self.introspect(&mut registration)?;
+        }
+        let now = Timestamp::now();
         let put = ctx.store.upsert(&registration.id, &mut |current| {
             registration.apply(current, now)
         })?;
@@ -22,6 +27,60 @@ impl Run for Register {
 }
 
 impl Register {
+    /// Fills in what the server says it offers, where no flag said it already.
+    fn introspect(&self, registration: &mut Registration) -> Result<()> {
+        let opts = ProbeOptions {
+            timeout: self.timeout,
+            ..ProbeOptions::default()
+        };
+        let report = mcp::probe(&(&registration.transport).into(), &opts).map_err(|source| {
+            Error::Probe {
+                endpoint: registration.transport.endpoint(),
+                source,
+            }
+        })?;
+        if self.tools.is_empty() {
+            registration.tools = report
+                .tools
+                .iter()
+                .map(|t| Tool {
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                })
+                .collect();
+        }
+        if self.resources.is_empty() {
+            registration.resources = report
+                .resources
+                .iter()
+                .map(|r| Resource {
+                    uri: r.uri.clone(),
+                    name: r.name.clone(),
+                })
+                .collect();
+        }
+        if self.prompts.is_empty() {
+            registration.prompts = report
+                .prompts
+                .iter()
+                .map(|p| Prompt {
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                })
+                .collect();
+        }
+        registration
+            .capabilities
+            .extend(report.capabilities.iter().cloned());
+        registration.capabilities.sort();
+        registration.capabilities.dedup();
+        if registration.version.is_none() {
+            registration.version.clone_from(&report.server_version);
+        }
+        registration.probed = Some(report.probed());
+        Ok(())
+    }
+
     /// Checks every flag and builds the declaration; nothing is touched on error.
     fn registration(&self) -> Result<Registration> {
         let name = self.name.trim();
@@ -94,6 +153,7 @@ impl Register {
             },
             health_url: self.health_url.clone(),
             ttl: self.ttl,
+            probed: None,
         })
     }
 
@@ -176,9 +236,9 @@ fn pairs(flag: &str, values: &[String]) -> Result<BTreeMap<String, String>> {
 /// An absolute http or https URL with a host, as the `http` crate parses it.
 fn check_url(flag: &str, url: &str) -> Result<()> {
     let bad = |why: &str| Error::usage(flag, format!("{url:?} is not a valid URL: {why}"));
-    let uri: http::Uri = url
+    let uri: ureq::http::Uri = url
         .parse()
-        .map_err(|e: http::uri::InvalidUri| bad(&e.to_string()))?;
+        .map_err(|e: ureq::http::uri::InvalidUri| bad(&e.to_string()))?;
     match uri.scheme_str() {
         Some("http" | "https") => {}
         Some(other) => return Err(bad(&format!("scheme {other:?} is not http or https"))),

@@ -14,7 +14,7 @@ use crate::catalog::{Entry, Query, Timestamp};
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -255,6 +255,39 @@ impl Store for FileStore {
 
     fn remove(&self, ids: &[String]) -> Result<Vec<bool>> {
         self.transact(|doc| Ok(ids.iter().map(|id| doc.remove(id)).collect()))
+    }
+
+    fn check_commands_trusted(&self) -> Result<()> {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        for (path, what) in [
+            (self.path.as_path(), "the registry"),
+            (self.folder(), "its folder"),
+        ] {
+            let meta = match fs::metadata(path) {
+                Ok(m) => m,
+                // Nothing registered, nothing to run.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(Error::io(path, e)),
+            };
+            let refuse = |why: String| Error::Registry {
+                path: path.to_owned(),
+                message: format!("refusing to run commands from {what}: {why}"),
+            };
+            if meta.uid() != me {
+                return Err(refuse(format!(
+                    "it is owned by uid {}, not by you (uid {me})",
+                    meta.uid()
+                )));
+            }
+            let mode = meta.mode() & 0o7777;
+            if mode & 0o022 != 0 {
+                return Err(refuse(format!(
+                    "it is writable by group or others (mode {mode:o}); run chmod go-w on it"
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn update_many(

@@ -57,6 +57,13 @@ pub trait Store {
     /// Removes `ids`; says for each whether it was there.
     fn remove(&self, ids: &[String]) -> Result<Vec<bool>>;
 
+    /// Refuses when someone other than the user could have written the commands the
+    /// registry holds, as ssh refuses a config others can write. Checked before any
+    /// stored command runs (a stdio probe).
+    fn check_commands_trusted(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Offers every entry to `decide` and applies the edits it returns, all in one
     /// atomic step. Returns the ids and edits applied.
     fn update_many(

@@ -4,5 +4,9 @@
 mod bad_input;
 mod commands;
 mod generated;
+#[path = "../mcp_fakes/mod.rs"]
+mod mcp_fakes;
+mod peers;
+mod probe;
 mod reliability;
 mod support;

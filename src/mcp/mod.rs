@@ -1,0 +1,321 @@
+//! Speaking MCP to a server, just enough to identify it: the probe.
+//!
+//! `health --probe`, `register --introspect` and `scan` all need the same
+//! thing: given a way to reach a server, learn who it is (name, version,
+//! protocol version, capabilities) and what it offers (tools, resources,
+//! prompts), within a time limit and a byte limit, without ever calling a
+//! tool. That is [`probe`]. Everything else here exists to serve it.
+//!
+//! # Why it is shaped like this
+//!
+//! **Blocking, no async runtime.** A probe is a handful of request/response
+//! round trips. Std threads, `std::process` and the blocking `ureq` client
+//! are enough; the callers run probes in parallel on threads. Every read has
+//! a deadline: stdio reads go through a reader thread and a channel
+//! (`recv_timeout`), HTTP reads use ureq's global timeout set to what is left
+//! of the probe's budget.
+//!
+//! **Two protocol eras.** Servers up to protocol 2025-11-25 need the
+//! `initialize` handshake (then `notifications/initialized`) before anything
+//! else. Protocol 2026-07-28 dropped the handshake: every request carries
+//! `params._meta` with `io.modelcontextprotocol/protocolVersion`,
+//! `io.modelcontextprotocol/clientInfo` and
+//! `io.modelcontextprotocol/clientCapabilities`, and `server/discover` tells
+//! the server's supported versions, capabilities and identity. The probe asks
+//! the new way first and falls back to the old one (see [`probe`] for the
+//! exact rules and our reading of the 2026-07-28 text).
+//!
+//! **Three transports.** stdio (spawn the program, newline-delimited JSON-RPC
+//! on its stdin/stdout), Streamable HTTP (POST each message; the answer is
+//! JSON or an SSE stream) and the legacy HTTP+SSE transport of 2024-11-05 (a
+//! long-lived GET event stream whose first `endpoint` event names the URL to
+//! POST to, answers arriving on the stream).
+//!
+//! # Layout
+//!
+//! - [`jsonrpc`]: strict JSON-RPC 2.0 framing and classification.
+//! - [`sse`]: a strict `text/event-stream` decoder with a byte cap.
+//! - `stdio`: spawning, talking to and reliably killing a child process group.
+//! - `http`: Streamable HTTP and legacy HTTP+SSE over `ureq`.
+//! - `probe`: the era logic on top of a small transport trait.
+
+mod http;
+pub mod jsonrpc;
+mod probe;
+pub mod sse;
+mod stdio;
+
+use crate::catalog::Transport;
+use crate::catalog::model::ServerInfo;
+use crate::catalog::registration::Probed;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub use probe::probe;
+
+impl From<&Transport> for Target {
+    fn from(t: &Transport) -> Self {
+        match t {
+            Transport::Stdio { command, args, env } => Target::Stdio {
+                command: command.clone(),
+                args: args.clone(),
+                env: env.clone(),
+            },
+            Transport::StreamableHttp { url, headers } => Target::Http {
+                url: url.clone(),
+                transport: HttpTransport::StreamableHttp,
+                headers: headers.clone(),
+            },
+            Transport::Sse { url, headers } => Target::Http {
+                url: url.clone(),
+                transport: HttpTransport::Sse,
+                headers: headers.clone(),
+            },
+        }
+    }
+}
+
+impl ProbeReport {
+    /// What the registry records of a successful probe.
+    pub fn probed(&self) -> Probed {
+        Probed {
+            latency: self.latency,
+            protocol_version: self.protocol_version.clone(),
+            server_info: self.server_name.clone().map(|name| ServerInfo {
+                name,
+                version: self.server_version.clone(),
+            }),
+        }
+    }
+}
+
+/// Probes every target at once, at most `parallelism` at a time, each on its own
+/// thread (a probe mostly waits). Results come in the order of `targets`.
+pub fn probe_many(
+    targets: &[Target],
+    opts: &ProbeOptions,
+    parallelism: usize,
+) -> Vec<Result<ProbeReport, ProbeError>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(vec![None; targets.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..parallelism.clamp(1, targets.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(target) = targets.get(i) else { break };
+                    let result = probe(target, opts);
+                    if let Ok(mut slots) = results.lock() {
+                        slots[i] = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(ProbeError::Protocol("probe thread failed".into()))))
+        .collect()
+}
+
+/// Protocol version of the new era, spoken with `server/discover`.
+pub const DISCOVER_VERSION: &str = "2026-07-28";
+/// Protocol version we send in `initialize`.
+pub const INITIALIZE_VERSION: &str = "2025-11-25";
+/// Versions we accept in an `initialize` reply.
+pub const ACCEPTED_INITIALIZE_VERSIONS: [&str; 4] =
+    ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+
+/// How to reach a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Spawn `command` with `args` (never through a shell), with `env` added
+    /// to the inherited environment.
+    Stdio {
+        command: String,
+        args: Vec<String>,
+        env: BTreeMap<String, String>,
+    },
+    /// An HTTP endpoint; `headers` are sent on every request (e.g.
+    /// `Authorization`).
+    Http {
+        url: String,
+        transport: HttpTransport,
+        headers: BTreeMap<String, String>,
+    },
+}
+
+/// Which HTTP transport the user named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpTransport {
+    /// Streamable HTTP (protocol 2025-03-26 and later). The probe may still
+    /// fall back to legacy HTTP+SSE when the POST is refused with a 4xx.
+    StreamableHttp,
+    /// The legacy HTTP+SSE transport of protocol 2024-11-05, given by the
+    /// user: GET the URL, POST to the `endpoint` it announces.
+    Sse,
+}
+
+/// Limits of one probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeOptions {
+    /// For the whole probe, from spawn/connect to the last answer. Teardown
+    /// (killing a child, the session DELETE) adds at most about a second.
+    pub timeout: Duration,
+    /// Cap on bytes read from the server over the whole probe.
+    pub max_bytes: u64,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        ProbeOptions {
+            timeout: Duration::from_secs(10),
+            max_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Which handshake the server answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    /// Protocol 2026-07-28: `server/discover`, `_meta` on every request.
+    Discover,
+    /// Protocol up to 2025-11-25: `initialize` handshake.
+    Initialize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolInfo {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceInfo {
+    pub uri: String,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptInfo {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// What a successful probe learned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeReport {
+    pub era: Era,
+    /// The negotiated (initialize) or chosen (discover) protocol version.
+    pub protocol_version: String,
+    /// `"stdio"`, `"streamable-http"` or `"sse"`: the transport that worked
+    /// (a Streamable HTTP target that fell back reports `"sse"`).
+    pub transport: &'static str,
+    pub server_name: Option<String>,
+    pub server_version: Option<String>,
+    /// Sorted keys of the server's capabilities object.
+    pub capabilities: Vec<String>,
+    pub tools: Vec<ToolInfo>,
+    pub resources: Vec<ResourceInfo>,
+    pub prompts: Vec<PromptInfo>,
+    /// Wall time from the start of the probe to the last answer read
+    /// (process start or connection included, teardown excluded).
+    pub latency: Duration,
+}
+
+/// Why a probe failed. Every message is one line, precise enough to act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProbeError {
+    #[error("timed out after {} waiting for {waiting_for}", fmt_duration(*.after))]
+    Timeout {
+        after: Duration,
+        waiting_for: String,
+    },
+    #[error("response exceeded {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("invalid JSON from server at {location}: {detail}")]
+    InvalidJson { location: String, detail: String },
+    #[error("invalid JSON-RPC from server: {0}")]
+    InvalidMessage(String),
+    #[error("server returned JSON-RPC error {code}: {message}")]
+    JsonRpc { code: i64, message: String },
+    #[error("HTTP {status} redirect to {location} (redirects are not followed)")]
+    Redirect { status: u16, location: String },
+    #[error("HTTP {status}{} from {method} {url}", reason_suffix(reason))]
+    HttpStatus {
+        status: u16,
+        reason: String,
+        method: String,
+        url: String,
+    },
+    #[error("cannot start `{command}`: {reason}")]
+    Spawn { command: String, reason: String },
+    #[error("server exited before answering {waiting_for} ({status})")]
+    Exited { waiting_for: String, status: String },
+    #[error("server closed {what} before answering {waiting_for}")]
+    Closed { what: String, waiting_for: String },
+    #[error("connection refused")]
+    ConnectionRefused,
+    #[error("cannot resolve host {0}")]
+    HostNotFound(String),
+    #[error("invalid URL {url}: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("server answered with protocol version {version}, which this client does not speak")]
+    UnsupportedVersion { version: String },
+    #[error(
+        "server supports protocol versions {}, none of which this client speaks",
+        versions.join(", ")
+    )]
+    NoCommonVersion { versions: Vec<String> },
+    #[error("not an MCP server: {0}")]
+    NotMcp(String),
+    #[error("{0}")]
+    Protocol(String),
+    #[error("I/O error: {0}")]
+    Io(String),
+    #[error("TLS error: {0}")]
+    Tls(String),
+    #[error("HTTP error: {0}")]
+    Http(String),
+}
+
+fn reason_suffix(reason: &str) -> String {
+    if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" {reason}")
+    }
+}
+
+/// `2s`, `1.5s`, `250ms`: short and exact enough for an error line.
+pub(crate) fn fmt_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        let s = format!("{:.3}", d.as_secs_f64());
+        format!("{}s", s.trim_end_matches('0'))
+    }
+}
+
+/// An `io::Error` as a user reads it: without the " (os error N)" suffix.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match (s.rfind(" (os error "), e.raw_os_error()) {
+        (Some(i), Some(_)) => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+#[path = "../../tests/mcp_fakes/mod.rs"]
+mod fakes;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,590 @@
+//! The probe: which era, which transport, and what the server offers.
+//!
+//! # The order of attempts
+//!
+//! 1. **New era first.** `server/discover` with protocol `2026-07-28`; every
+//!    request of this era carries `params._meta` with
+//!    `io.modelcontextprotocol/protocolVersion`, `.../clientInfo` and
+//!    `.../clientCapabilities` (we declare none: `{}`), and over HTTP the
+//!    headers `MCP-Protocol-Version: 2026-07-28` and `Mcp-Method: <method>`.
+//!    This step gets a third of the probe's time, so that a server that
+//!    ignores unknown methods still leaves time for step 2.
+//! 2. **Fall back to `initialize`** (send `2025-11-25`; accept `2025-11-25`,
+//!    `2025-06-18`, `2025-03-26`, `2024-11-05`; anything else is an error that
+//!    names the version), then `notifications/initialized`. Over stdio this
+//!    happens on the same process, unless discover killed it, in which case
+//!    the program is started again. A stdio server slow to start may answer
+//!    discover after its step timed out: if `initialize` then fails and a
+//!    late, good discover answer has arrived meanwhile, the new era wins.
+//! 3. **Over HTTP, fall back once more to legacy HTTP+SSE** when the
+//!    `initialize` POST is refused with a 4xx status without a JSON-RPC
+//!    error in the body (what a 2024-11-05 server does with a POST to its
+//!    SSE URL).
+//!
+//! Then `tools/list`, `resources/list`, `prompts/list`, only for the
+//! capabilities the server advertised, following `nextCursor` for at most
+//! [`MAX_PAGES`] pages. A tool is never called.
+//!
+//! # When discover falls back, and when it is final
+//!
+//! Falls back: JSON-RPC error -32601 (method not found: the spec's own signal
+//! for an old-era server) and any other JSON-RPC error that is not a
+//! recognised new-era error; a timeout of the discover step; an HTTP 4xx
+//! without a usable JSON-RPC error (old streamable servers answer a request
+//! without a session with 400, legacy servers answer POSTs with 404/405); a
+//! result without `supportedVersions`/`protocolVersion` (not a discover
+//! answer); a stdio server that exited or closed stdout on the unknown method.
+//!
+//! Final: transport failures (connection refused, redirects, byte cap, bad
+//! JSON, HTTP 401/403/5xx ...); a discover result whose versions we cannot
+//! speak; `UnsupportedProtocolVersionError` (-32022) whose
+//! `data.supported` names no version we speak. When that error, or a
+//! discover result, names one of the `initialize` versions, we fall back.
+//!
+//! # Our reading of the 2026-07-28 discover result
+//!
+//! The result is `{"resultType": "complete", "supportedVersions": [...],
+//! "capabilities": {...}, "serverInfo": {"name", "version"},
+//! "instructions"?}`. We also accept `protocolVersion` (a single string,
+//! as in earlier drafts) in place of `supportedVersions`. Every result of
+//! the new era should carry `resultType: "complete"`; a missing `resultType`
+//! is tolerated, any other value is an error (we never continue a
+//! multi-round-trip exchange). Lists are then fetched with `tools/list` etc.,
+//! each carrying `_meta`; there is no session and no notification.
+
+use super::http::{self, LegacySse, Streamable};
+use super::jsonrpc::RpcError;
+use super::stdio::StdioTransport;
+use super::{
+    ACCEPTED_INITIALIZE_VERSIONS, DISCOVER_VERSION, Era, HttpTransport, INITIALIZE_VERSION,
+    ProbeError, ProbeOptions, ProbeReport, PromptInfo, ResourceInfo, Target, ToolInfo,
+};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// At most this many pages per list.
+pub const MAX_PAGES: usize = 100;
+
+/// JSON-RPC code of the 2026-07-28 `UnsupportedProtocolVersionError`.
+pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
+
+/// Bytes read so far over the whole probe, shared with reader threads.
+#[derive(Clone, Debug)]
+pub(crate) struct Budget {
+    used: Arc<AtomicU64>,
+    limit: u64,
+}
+
+impl Budget {
+    pub(crate) fn new(limit: u64) -> Self {
+        Budget {
+            used: Arc::new(AtomicU64::new(0)),
+            limit,
+        }
+    }
+
+    pub(crate) fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Count `n` more bytes read; an error once the total passes the limit.
+    pub(crate) fn charge(&self, n: u64) -> Result<(), ProbeError> {
+        let before = self.used.fetch_add(n, Ordering::Relaxed);
+        if before.saturating_add(n) > self.limit {
+            Err(ProbeError::TooLarge { limit: self.limit })
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn exceeded(&self) -> bool {
+        self.used.load(Ordering::Relaxed) > self.limit
+    }
+}
+
+/// One way of exchanging JSON-RPC messages with a server.
+pub(crate) trait Transport {
+    /// `"stdio"`, `"streamable-http"` or `"sse"`.
+    fn name(&self) -> &'static str;
+    /// Send a request and wait for its answer until `deadline`. A JSON-RPC
+    /// error answer is `Ok(Err(..))`; everything else that goes wrong is
+    /// `Err(..)`.
+    fn request(
+        &mut self,
+        method: &str,
+        params: Value,
+        deadline: Instant,
+    ) -> Result<Result<Value, RpcError>, ProbeError>;
+    fn notify(&mut self, method: &str, params: Value, deadline: Instant) -> Result<(), ProbeError>;
+    /// The answer to an earlier request `id` that arrived after we stopped
+    /// waiting for it (stdio keeps those; other transports do not).
+    fn take_late(&mut self, _id: i64) -> Option<Result<Value, RpcError>> {
+        None
+    }
+    /// The era and version are settled (HTTP sends them as headers).
+    fn set_protocol(&mut self, _era: Era, _version: &str) {}
+    /// Tear down: kill the child, DELETE the session. Idempotent.
+    fn close(&mut self);
+}
+
+/// Time bookkeeping of one probe.
+#[derive(Clone, Copy)]
+pub(crate) struct Clock {
+    pub start: Instant,
+    pub deadline: Instant,
+    pub timeout: Duration,
+}
+
+impl Clock {
+    fn discover_deadline(&self) -> Instant {
+        (self.start + self.timeout / 3).min(self.deadline)
+    }
+}
+
+/// Probe one server. See the module docs for the order of attempts.
+pub fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
+    let start = Instant::now();
+    let clock = Clock {
+        start,
+        deadline: start + opts.timeout,
+        timeout: opts.timeout,
+    };
+    let budget = Budget::new(opts.max_bytes);
+    match target {
+        Target::Stdio { command, args, env } => {
+            let spawn = || StdioTransport::spawn(command, args, env, opts.timeout, &budget);
+            let mut t = spawn()?;
+            match discover(&mut t, &clock) {
+                Ok(report) => {
+                    t.close();
+                    Ok(report)
+                }
+                Err(Step::Final(e) | Step::Legacy(e)) => {
+                    t.close();
+                    Err(e)
+                }
+                Err(Step::Fallback { respawn }) => {
+                    if respawn {
+                        t.close();
+                        t = spawn()?;
+                    }
+                    let r = match initialize(&mut t, &clock) {
+                        Ok(report) => Ok(report),
+                        // A slow new-era server may have answered discover
+                        // after its step timed out, and refused initialize.
+                        Err(step) => match t.take_late(DISCOVER_ID) {
+                            Some(Ok(result)) if !respawn => {
+                                discovered(&mut t, &clock, result).map_err(|_| step.into_error())
+                            }
+                            _ => Err(step.into_error()),
+                        },
+                    };
+                    t.close();
+                    r
+                }
+            }
+        }
+        Target::Http {
+            url,
+            transport: HttpTransport::Sse,
+            headers,
+        } => {
+            let client = http::Client::new(url, headers, opts.timeout, &budget)?;
+            let mut t = LegacySse::connect(&client, clock.deadline)?;
+            let r = initialize(&mut t, &clock).map_err(Step::into_error);
+            t.close();
+            r
+        }
+        Target::Http {
+            url,
+            transport: HttpTransport::StreamableHttp,
+            headers,
+        } => {
+            let client = http::Client::new(url, headers, opts.timeout, &budget)?;
+            let mut t = Streamable::new(&client);
+            match discover(&mut t, &clock) {
+                Ok(report) => {
+                    t.close();
+                    return Ok(report);
+                }
+                Err(Step::Final(e) | Step::Legacy(e)) => {
+                    t.close();
+                    return Err(e);
+                }
+                Err(Step::Fallback { .. }) => {}
+            }
+            let mut t = Streamable::new(&client);
+            let refused = match initialize(&mut t, &clock) {
+                Ok(report) => {
+                    t.close();
+                    return Ok(report);
+                }
+                Err(Step::Final(e)) => {
+                    t.close();
+                    return Err(e);
+                }
+                Err(Step::Fallback { .. }) => unreachable!("initialize never falls back"),
+                Err(Step::Legacy(e)) => e,
+            };
+            t.close();
+            // A 2024-11-05 server: GET the URL for the endpoint event. If
+            // that fails too, the POST's refusal says more than the GET's.
+            let mut t = match LegacySse::connect(&client, clock.deadline) {
+                Ok(t) => t,
+                Err(_) => return Err(refused),
+            };
+            let r = initialize(&mut t, &clock).map_err(Step::into_error);
+            t.close();
+            r
+        }
+    }
+}
+
+/// How a step ended when it did not produce a report.
+enum Step {
+    /// Try the next era (discover only). `respawn`: the stdio child is gone.
+    Fallback { respawn: bool },
+    /// Over HTTP: `initialize` was refused the way a legacy server does.
+    Legacy(ProbeError),
+    /// Give up with this error.
+    Final(ProbeError),
+}
+
+impl Step {
+    fn into_error(self) -> ProbeError {
+        match self {
+            Step::Final(e) | Step::Legacy(e) => e,
+            Step::Fallback { .. } => {
+                ProbeError::Protocol("internal: unexpected fallback".to_string())
+            }
+        }
+    }
+}
+
+impl From<ProbeError> for Step {
+    fn from(e: ProbeError) -> Self {
+        Step::Final(e)
+    }
+}
+
+fn client_info() -> Value {
+    json!({"name": "mcpreg", "version": env!("CARGO_PKG_VERSION")})
+}
+
+/// `params` of a new-era request: `_meta` plus the given members.
+fn new_era_params(extra: Map<String, Value>) -> Value {
+    let mut params = extra;
+    params.insert(
+        "_meta".into(),
+        json!({
+            "io.modelcontextprotocol/protocolVersion": DISCOVER_VERSION,
+            "io.modelcontextprotocol/clientInfo": client_info(),
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }),
+    );
+    Value::Object(params)
+}
+
+fn fallback_status(status: u16) -> bool {
+    (400..500).contains(&status) && !matches!(status, 401 | 403 | 407 | 429)
+}
+
+fn discover(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step> {
+    t.set_protocol(Era::Discover, DISCOVER_VERSION);
+    let params = new_era_params(Map::new());
+    let result = match t.request("server/discover", params, clock.discover_deadline()) {
+        Ok(Ok(result)) => result,
+        Ok(Err(err)) if err.code == UNSUPPORTED_PROTOCOL_VERSION => {
+            let supported = err
+                .data
+                .as_ref()
+                .and_then(|d| d.get("supported"))
+                .and_then(Value::as_array)
+                .map(|a| strings(a))
+                .unwrap_or_default();
+            if supported
+                .iter()
+                .any(|v| ACCEPTED_INITIALIZE_VERSIONS.contains(&v.as_str()))
+            {
+                return Err(Step::Fallback { respawn: false });
+            }
+            if supported.is_empty() {
+                return Err(Step::Final(ProbeError::JsonRpc {
+                    code: err.code,
+                    message: err.message,
+                }));
+            }
+            return Err(Step::Final(ProbeError::NoCommonVersion {
+                versions: supported,
+            }));
+        }
+        Ok(Err(_)) => return Err(Step::Fallback { respawn: false }),
+        Err(ProbeError::Timeout { .. }) => return Err(Step::Fallback { respawn: false }),
+        Err(ProbeError::HttpStatus { status, .. }) if fallback_status(status) => {
+            return Err(Step::Fallback { respawn: false });
+        }
+        Err(ProbeError::Exited { .. } | ProbeError::Closed { .. }) if t.name() == "stdio" => {
+            return Err(Step::Fallback { respawn: true });
+        }
+        Err(e) => return Err(Step::Final(e)),
+    };
+    discovered(t, clock, result)
+}
+
+/// The id of `server/discover`: the first request on a fresh transport.
+const DISCOVER_ID: i64 = 1;
+
+/// Go on from a `server/discover` result.
+fn discovered(t: &mut dyn Transport, clock: &Clock, result: Value) -> Result<ProbeReport, Step> {
+    let Value::Object(result) = result else {
+        return Err(Step::Fallback { respawn: false });
+    };
+    let versions = match (
+        result.get("supportedVersions"),
+        result.get("protocolVersion"),
+    ) {
+        (Some(Value::Array(a)), _) => strings(a),
+        (_, Some(Value::String(v))) => vec![v.clone()],
+        // Not a discover answer: some old servers answer anything with {}.
+        _ => return Err(Step::Fallback { respawn: false }),
+    };
+    if !versions.iter().any(|v| v == DISCOVER_VERSION) {
+        if versions
+            .iter()
+            .any(|v| ACCEPTED_INITIALIZE_VERSIONS.contains(&v.as_str()))
+        {
+            return Err(Step::Fallback { respawn: false });
+        }
+        return Err(Step::Final(ProbeError::NoCommonVersion { versions }));
+    }
+    check_result_type(&result, "server/discover")?;
+    let capabilities = capabilities_of(&result, "server/discover")?;
+    let (server_name, server_version) = server_info(&result, "serverInfo");
+    let mut report = ProbeReport {
+        era: Era::Discover,
+        protocol_version: DISCOVER_VERSION.to_string(),
+        transport: t.name(),
+        server_name,
+        server_version,
+        capabilities: capabilities.keys().cloned().collect(),
+        tools: vec![],
+        resources: vec![],
+        prompts: vec![],
+        latency: Duration::ZERO,
+    };
+    lists(t, clock, &capabilities, Era::Discover, &mut report)?;
+    report.latency = clock.start.elapsed();
+    Ok(report)
+}
+
+fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step> {
+    let params = json!({
+        "protocolVersion": INITIALIZE_VERSION,
+        "capabilities": {},
+        "clientInfo": client_info(),
+    });
+    let result = match t.request("initialize", params, clock.deadline) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            return Err(Step::Final(ProbeError::JsonRpc {
+                code: e.code,
+                message: e.message,
+            }));
+        }
+        Err(e @ ProbeError::HttpStatus { status, .. }) if fallback_status(status) => {
+            return Err(Step::Legacy(e));
+        }
+        Err(e) => return Err(Step::Final(e)),
+    };
+    let Value::Object(result) = result else {
+        return Err(Step::Final(ProbeError::InvalidMessage(
+            "the initialize result is not an object".into(),
+        )));
+    };
+    let version = match result.get("protocolVersion") {
+        Some(Value::String(v)) => v.clone(),
+        _ => {
+            return Err(Step::Final(ProbeError::InvalidMessage(
+                "the initialize result has no protocolVersion".into(),
+            )));
+        }
+    };
+    if !ACCEPTED_INITIALIZE_VERSIONS.contains(&version.as_str()) {
+        return Err(Step::Final(ProbeError::UnsupportedVersion { version }));
+    }
+    let capabilities = capabilities_of(&result, "initialize")?;
+    let (server_name, server_version) = server_info(&result, "serverInfo");
+    t.set_protocol(Era::Initialize, &version);
+    t.notify("notifications/initialized", Value::Null, clock.deadline)?;
+    let mut report = ProbeReport {
+        era: Era::Initialize,
+        protocol_version: version,
+        transport: t.name(),
+        server_name,
+        server_version,
+        capabilities: capabilities.keys().cloned().collect(),
+        tools: vec![],
+        resources: vec![],
+        prompts: vec![],
+        latency: Duration::ZERO,
+    };
+    lists(t, clock, &capabilities, Era::Initialize, &mut report)?;
+    report.latency = clock.start.elapsed();
+    Ok(report)
+}
+
+fn lists(
+    t: &mut dyn Transport,
+    clock: &Clock,
+    capabilities: &Map<String, Value>,
+    era: Era,
+    report: &mut ProbeReport,
+) -> Result<(), ProbeError> {
+    if capabilities.contains_key("tools") {
+        for item in list(t, clock, era, "tools/list", "tools")? {
+            let name = required_str(&item, "name", "tools/list")?;
+            report.tools.push(ToolInfo {
+                name,
+                description: optional_str(&item, "description"),
+            });
+        }
+    }
+    if capabilities.contains_key("resources") {
+        for item in list(t, clock, era, "resources/list", "resources")? {
+            let uri = required_str(&item, "uri", "resources/list")?;
+            report.resources.push(ResourceInfo {
+                uri,
+                name: optional_str(&item, "name"),
+            });
+        }
+    }
+    if capabilities.contains_key("prompts") {
+        for item in list(t, clock, era, "prompts/list", "prompts")? {
+            let name = required_str(&item, "name", "prompts/list")?;
+            report.prompts.push(PromptInfo {
+                name,
+                description: optional_str(&item, "description"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// All pages of one list method.
+fn list(
+    t: &mut dyn Transport,
+    clock: &Clock,
+    era: Era,
+    method: &str,
+    key: &str,
+) -> Result<Vec<Value>, ProbeError> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..MAX_PAGES {
+        let mut extra = Map::new();
+        if let Some(c) = &cursor {
+            extra.insert("cursor".into(), json!(c));
+        }
+        let params = match era {
+            Era::Discover => new_era_params(extra),
+            Era::Initialize => Value::Object(extra),
+        };
+        let result =
+            t.request(method, params, clock.deadline)?
+                .map_err(|e| ProbeError::JsonRpc {
+                    code: e.code,
+                    message: e.message,
+                })?;
+        let Value::Object(mut result) = result else {
+            return Err(ProbeError::InvalidMessage(format!(
+                "the {method} result is not an object"
+            )));
+        };
+        if era == Era::Discover {
+            check_result_type(&result, method)?;
+        }
+        match result.remove(key) {
+            Some(Value::Array(page)) => items.extend(page),
+            _ => {
+                return Err(ProbeError::InvalidMessage(format!(
+                    "the {method} result has no {key} array"
+                )));
+            }
+        }
+        match result.remove("nextCursor") {
+            Some(Value::String(c)) => {
+                if !seen.insert(c.clone()) {
+                    return Err(ProbeError::Protocol(format!(
+                        "{method} returned the cursor {c:?} twice"
+                    )));
+                }
+                cursor = Some(c);
+            }
+            None | Some(Value::Null) => return Ok(items),
+            Some(other) => {
+                return Err(ProbeError::InvalidMessage(format!(
+                    "the {method} nextCursor is {other}, not a string"
+                )));
+            }
+        }
+    }
+    Err(ProbeError::Protocol(format!(
+        "{method} returned more than {MAX_PAGES} pages"
+    )))
+}
+
+fn check_result_type(result: &Map<String, Value>, method: &str) -> Result<(), ProbeError> {
+    match result.get("resultType") {
+        None => Ok(()),
+        Some(Value::String(s)) if s == "complete" => Ok(()),
+        Some(other) => Err(ProbeError::Protocol(format!(
+            "{method} returned resultType {other}, expected \"complete\""
+        ))),
+    }
+}
+
+fn capabilities_of(
+    result: &Map<String, Value>,
+    method: &str,
+) -> Result<Map<String, Value>, ProbeError> {
+    match result.get("capabilities") {
+        Some(Value::Object(c)) => Ok(c.clone()),
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(other) => Err(ProbeError::InvalidMessage(format!(
+            "the {method} capabilities are {other}, not an object"
+        ))),
+    }
+}
+
+fn server_info(result: &Map<String, Value>, key: &str) -> (Option<String>, Option<String>) {
+    let info = result.get(key);
+    let field = |f: &str| {
+        info.and_then(|i| i.get(f))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    (field("name"), field("version"))
+}
+
+fn strings(a: &[Value]) -> Vec<String> {
+    a.iter()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+fn required_str(item: &Value, key: &str, method: &str) -> Result<String, ProbeError> {
+    match item.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        _ => Err(ProbeError::InvalidMessage(format!(
+            "an item of the {method} result has no string {key}"
+        ))),
+    }
+}
+
+fn optional_str(item: &Value, key: &str) -> Option<String> {
+    item.get(key).and_then(Value::as_str).map(str::to_string)
+}

@@ -1,0 +1,426 @@
+//! The stdio transport: a child process speaking newline-delimited JSON-RPC.
+//!
+//! - argv is spawned directly, never through a shell; `env` is added to the
+//!   inherited environment.
+//! - The child is put in its own process group (pgid = its pid) so that
+//!   teardown can signal the group and reach grandchildren too.
+//! - stderr goes to /dev/null: a server that floods stderr cannot block on a
+//!   full pipe nobody reads, and its logs are not ours to print.
+//! - A reader thread reads stdout line by line into a channel, so every wait
+//!   for an answer is a `recv_timeout` with the probe's deadline. It enforces
+//!   the probe's byte cap (which also caps the length of one line).
+//! - Notifications are skipped. Server requests are answered: `ping` with an
+//!   empty result (the spec says a ping must be answered promptly), anything
+//!   else with -32601 "method not found" (we advertise no client
+//!   capabilities, so a server has no business asking for sampling, roots or
+//!   elicitation).
+//! - Teardown, always (also on timeout, error or panic, via `Drop`): close
+//!   stdin, wait up to 100 ms; SIGTERM the group, wait up to 400 ms; SIGKILL
+//!   the group; reap the child. If the child went away on its own, any
+//!   remaining members of its group are sent SIGTERM, then SIGKILL.
+//!
+//! Writes to stdin are not bounded by the deadline: our messages are a few
+//! hundred bytes, far below a pipe buffer, so a child that never reads its
+//! stdin cannot block us.
+
+use super::jsonrpc::{self, Id, Incoming, RpcError};
+use super::probe::{Budget, Transport};
+use super::{ProbeError, io_reason};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::thread;
+use std::time::{Duration, Instant};
+
+enum FromChild {
+    Line(Vec<u8>),
+    Eof,
+    TooLarge,
+    Failed(io::Error),
+}
+
+pub(crate) struct StdioTransport {
+    child: Option<Child>,
+    pid: i32,
+    stdin: Option<ChildStdin>,
+    rx: Receiver<FromChild>,
+    next_id: i64,
+    line_no: u64,
+    timeout: Duration,
+    limit: u64,
+    /// Set once the reader reported EOF or an error: no more lines come.
+    done: bool,
+    /// Answers to earlier requests that came after we stopped waiting.
+    late: HashMap<i64, Result<Value, RpcError>>,
+}
+
+impl StdioTransport {
+    pub(crate) fn spawn(
+        command: &str,
+        args: &[String],
+        env: &BTreeMap<String, String>,
+        timeout: Duration,
+        budget: &Budget,
+    ) -> Result<Self, ProbeError> {
+        let mut child = Command::new(command)
+            .args(args)
+            .envs(env)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| ProbeError::Spawn {
+                command: command.to_string(),
+                reason: io_reason(&e),
+            })?;
+        let pid = child.id() as i32;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("stdout was piped");
+        // A small bound: the reader runs at most a few lines ahead of us.
+        let (tx, rx) = sync_channel(64);
+        let opts_limit = budget.limit();
+        let budget = budget.clone();
+        let spawned = thread::Builder::new()
+            .name("mcp-stdio-reader".into())
+            .spawn(move || {
+                let mut r = BufReader::with_capacity(64 * 1024, stdout);
+                loop {
+                    let msg = match read_line(&mut r, &budget) {
+                        Ok(Some(line)) => FromChild::Line(line),
+                        Ok(None) => FromChild::Eof,
+                        Err(LineError::TooLarge) => FromChild::TooLarge,
+                        Err(LineError::Io(e)) => FromChild::Failed(e),
+                    };
+                    let last = !matches!(msg, FromChild::Line(_));
+                    if tx.send(msg).is_err() || last {
+                        return;
+                    }
+                }
+            });
+        let mut t = StdioTransport {
+            child: Some(child),
+            pid,
+            stdin,
+            rx,
+            next_id: 0,
+            line_no: 0,
+            timeout,
+            limit: opts_limit,
+            done: false,
+            late: HashMap::new(),
+        };
+        if let Err(e) = spawned {
+            t.shutdown();
+            return Err(ProbeError::Io(format!("cannot start a reader thread: {e}")));
+        }
+        Ok(t)
+    }
+
+    fn send(&mut self, msg: &Value, waiting_for: &str) -> Result<(), ProbeError> {
+        let mut line = serde_json::to_vec(msg).expect("a JSON value serializes");
+        line.push(b'\n');
+        let stdin = match self.stdin.as_mut() {
+            Some(s) => s,
+            None => return Err(self.gone(waiting_for)),
+        };
+        match stdin.write_all(&line).and_then(|()| stdin.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(self.gone(waiting_for)),
+            Err(e) => Err(ProbeError::Io(format!(
+                "writing to the server's stdin: {}",
+                io_reason(&e)
+            ))),
+        }
+    }
+
+    /// The error for "the server is not there any more".
+    fn gone(&mut self, waiting_for: &str) -> ProbeError {
+        // Give a dying child a moment so the exit status can be named.
+        if let Some(child) = self.child.as_mut()
+            && let Some(status) = wait_for_exit(child, Duration::from_millis(100))
+        {
+            return ProbeError::Exited {
+                waiting_for: waiting_for.to_string(),
+                status: status.to_string(),
+            };
+        }
+        ProbeError::Closed {
+            what: "stdout".into(),
+            waiting_for: waiting_for.to_string(),
+        }
+    }
+
+    fn answer_server_request(&mut self, id: &Id, method: &str) {
+        let reply = if method == "ping" {
+            jsonrpc::response_ok(id, serde_json::json!({}))
+        } else {
+            jsonrpc::response_err(id, jsonrpc::METHOD_NOT_FOUND, "method not found")
+        };
+        // Best effort: if the child is gone we learn it on the next read.
+        let _ = self.send(&reply, method);
+    }
+
+    /// Wait for the next line before `deadline`.
+    fn next_line(&mut self, deadline: Instant, waiting_for: &str) -> Result<Vec<u8>, ProbeError> {
+        if self.done {
+            return Err(self.gone(waiting_for));
+        }
+        let now = Instant::now();
+        let wait = deadline.saturating_duration_since(now);
+        let msg = match self.rx.recv_timeout(wait) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(ProbeError::Timeout {
+                    after: self.timeout,
+                    waiting_for: waiting_for.to_string(),
+                });
+            }
+            Err(RecvTimeoutError::Disconnected) => FromChild::Eof,
+        };
+        match msg {
+            FromChild::Line(l) => {
+                self.line_no += 1;
+                Ok(l)
+            }
+            FromChild::Eof => {
+                self.done = true;
+                Err(self.gone(waiting_for))
+            }
+            FromChild::TooLarge => {
+                self.done = true;
+                Err(ProbeError::TooLarge { limit: self.limit })
+            }
+            FromChild::Failed(e) => {
+                self.done = true;
+                Err(ProbeError::Io(format!(
+                    "reading the server's stdout: {}",
+                    io_reason(&e)
+                )))
+            }
+        }
+    }
+
+    /// Close stdin, then SIGTERM, then SIGKILL the process group; reap.
+    pub(crate) fn shutdown(&mut self) {
+        drop(self.stdin.take());
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let pgid = self.pid;
+        if wait_for_exit(&mut child, Duration::from_millis(100)).is_none() {
+            signal_group(pgid, libc::SIGTERM);
+            if wait_for_exit(&mut child, Duration::from_millis(400)).is_none() {
+                signal_group(pgid, libc::SIGKILL);
+                let _ = child.wait();
+            }
+        }
+        // The leader is reaped; sweep what is left of its group.
+        if group_alive(pgid) {
+            signal_group(pgid, libc::SIGTERM);
+            let until = Instant::now() + Duration::from_millis(200);
+            while group_alive(pgid) && Instant::now() < until {
+                thread::sleep(Duration::from_millis(5));
+            }
+            signal_group(pgid, libc::SIGKILL);
+        }
+    }
+}
+
+impl Transport for StdioTransport {
+    fn name(&self) -> &'static str {
+        "stdio"
+    }
+
+    fn request(
+        &mut self,
+        method: &str,
+        params: Value,
+        deadline: Instant,
+    ) -> Result<Result<Value, RpcError>, ProbeError> {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&jsonrpc::request(id, method, params_opt(params)), method)?;
+        loop {
+            let line = self.next_line(deadline, method)?;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let messages = jsonrpc::parse(&line).map_err(|e| match e {
+                jsonrpc::FramingError::Json {
+                    message, column, ..
+                } => ProbeError::InvalidJson {
+                    location: format!("line {} column {column}", self.line_no),
+                    detail: message,
+                },
+                jsonrpc::FramingError::Invalid(why) => {
+                    ProbeError::InvalidMessage(format!("line {}: {why}", self.line_no))
+                }
+            })?;
+            for m in messages {
+                match m {
+                    Incoming::Response {
+                        id: Some(Id::Num(n)),
+                        outcome,
+                    } if n == id => {
+                        return Ok(outcome);
+                    }
+                    // An earlier request of ours, answered after we gave up.
+                    Incoming::Response {
+                        id: Some(Id::Num(n)),
+                        outcome,
+                    } if n > 0 && n < id && self.late.len() < 16 => {
+                        self.late.insert(n, outcome);
+                    }
+                    // An error the server could not tie to a request can
+                    // only be about the one we have outstanding.
+                    Incoming::Response { id: None, outcome } => return Ok(outcome),
+                    Incoming::Response { .. } | Incoming::Notification { .. } => {}
+                    Incoming::Request { id, method, .. } => {
+                        self.answer_server_request(&id, &method)
+                    }
+                }
+            }
+        }
+    }
+
+    fn notify(
+        &mut self,
+        method: &str,
+        params: Value,
+        _deadline: Instant,
+    ) -> Result<(), ProbeError> {
+        self.send(&jsonrpc::notification(method, params_opt(params)), method)
+    }
+
+    fn take_late(&mut self, id: i64) -> Option<Result<Value, RpcError>> {
+        self.late.remove(&id)
+    }
+
+    fn close(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Drop for StdioTransport {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn params_opt(params: Value) -> Option<Value> {
+    if params.is_null() { None } else { Some(params) }
+}
+
+fn wait_for_exit(child: &mut Child, max: Duration) -> Option<std::process::ExitStatus> {
+    let until = Instant::now() + max;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) => {}
+            // ECHILD: someone else reaped it; treat as gone.
+            Err(_) => return None,
+        }
+        let now = Instant::now();
+        if now >= until {
+            return None;
+        }
+        thread::sleep((until - now).min(Duration::from_millis(5)));
+    }
+}
+
+fn signal_group(pgid: i32, sig: libc::c_int) {
+    if pgid > 1 {
+        // SAFETY: kill(2) with a negative pid signals a process group; it has
+        // no memory-safety preconditions. ESRCH (group gone) is fine.
+        unsafe {
+            libc::kill(-pgid, sig);
+        }
+    }
+}
+
+/// Whether any process of the group is still alive (zombies excluded where
+/// /proc tells us: an unreaped grandchild whose parent is not reaping is
+/// dead for our purposes).
+fn group_alive(pgid: i32) -> bool {
+    if pgid <= 1 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks for existence and permission.
+    let exists = unsafe { libc::kill(-pgid, 0) } == 0;
+    if !exists {
+        return false;
+    }
+    match group_members(pgid) {
+        Some(states) => states.iter().any(|&s| s != 'Z' && s != 'X'),
+        None => true,
+    }
+}
+
+/// States of the processes whose pgid is `pgid`, from /proc (Linux).
+/// `None` where /proc is not available.
+pub(crate) fn group_members(pgid: i32) -> Option<Vec<char>> {
+    let dir = std::fs::read_dir("/proc").ok()?;
+    let mut states = Vec::new();
+    for entry in dir.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid pgrp ...": comm may contain spaces or ')'.
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let mut fields = stat[close + 1..].split_whitespace();
+        let state = fields.next().and_then(|s| s.chars().next());
+        let _ppid = fields.next();
+        let pgrp = fields.next().and_then(|s| s.parse::<i32>().ok());
+        if let (Some(state), Some(pgrp)) = (state, pgrp)
+            && pgrp == pgid
+        {
+            states.push(state);
+        }
+    }
+    Some(states)
+}
+
+enum LineError {
+    TooLarge,
+    Io(io::Error),
+}
+
+/// One line without its `\n`, charged to the budget as it is read, so a line
+/// without end cannot grow past the cap. `None` at EOF; a last line without
+/// `\n` is still returned.
+fn read_line<R: Read>(r: &mut BufReader<R>, budget: &Budget) -> Result<Option<Vec<u8>>, LineError> {
+    let mut line = Vec::new();
+    loop {
+        let buf = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(LineError::Io(e)),
+        };
+        if buf.is_empty() {
+            return Ok(if line.is_empty() { None } else { Some(line) });
+        }
+        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if budget.charge(take as u64).is_err() {
+            return Err(LineError::TooLarge);
+        }
+        line.extend_from_slice(&buf[..take - usize::from(done)]);
+        r.consume(take);
+        if done {
+            return Ok(Some(line));
+        }
+    }
+}
