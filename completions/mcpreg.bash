@@ -89,7 +89,7 @@ _mcpreg() {
 
     case "${cmd}" in
         mcpreg)
-            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help --version register heartbeat deregister list show find prune health completions man help"
+            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help --version register heartbeat deregister list show find prune health completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -119,6 +119,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -127,7 +131,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__completions)
-            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,6 +158,10 @@ _mcpreg() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -165,7 +173,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__deregister)
-            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,6 +203,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -203,7 +215,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__find)
-            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --one --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -269,6 +281,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -277,7 +293,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__health)
-            opts="-r -f -q -v -h --probe --timeout --parallel --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --probe --timeout --parallel --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +331,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -323,7 +343,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__heartbeat)
-            opts="-r -f -q -v -h --ttl --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --ttl --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -354,6 +374,10 @@ _mcpreg() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -533,7 +557,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__list)
-            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -563,6 +587,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -571,7 +599,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__man)
-            opts="-r -f -q -v -h --out-dir --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --out-dir --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,6 +633,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -613,7 +645,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__prune)
-            opts="-r -f -q -v -h --grace --down-for --dry-run --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --grace --down-for --dry-run --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -651,6 +683,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -659,7 +695,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__register)
-            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --env --header --auth --health-url --ttl --introspect --timeout --url --transport --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --env --header --auth --health-url --ttl --introspect --timeout --url --transport --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,6 +797,10 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -769,7 +809,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__show)
-            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -796,6 +836,10 @@ _mcpreg() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

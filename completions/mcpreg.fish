@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcpreg_global_optspecs
-    string join \n r/registry= f/format= json yaml color= lock-timeout= q/quiet v/verbose h/help V/version
+    string join \n r/registry= f/format= json yaml color= lock-timeout= etcd-timeout= q/quiet v/verbose h/help V/version
 end
 
 function __fish_mcpreg_needs_command
@@ -24,7 +24,7 @@ function __fish_mcpreg_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c mcpreg -n "__fish_mcpreg_needs_command" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -33,6 +33,7 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -l color -d 'When to colour 
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -s q -l quiet -d 'Print nothing but data and errors'
@@ -71,7 +72,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l timeout -d 'T
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l url -d 'URL of an HTTP server' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url' -r -f -a "streamable-http\t''
 sse\t''"
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -80,6 +81,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l introspect -d 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l yaml -d 'Shorthand for --format yaml'
@@ -87,7 +89,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s q -l quiet -d
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l ttl -d 'New ttl [default: the ttl registered]' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -96,12 +98,13 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -110,12 +113,13 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l color -d 'W
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -124,12 +128,13 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l color -d 'When to
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -138,6 +143,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l color -d 'When to
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s q -l quiet -d 'Print nothing but data and errors'
@@ -156,7 +162,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l meta -d 'Has this
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
 expired\t'Entries whose lease has run out but that no prune has removed yet'
 any\t'Everything'"
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -165,6 +171,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l color -d 'When to
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l one -d 'Print one match, picked at random (simple load balancing)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l yaml -d 'Shorthand for --format yaml'
@@ -173,7 +180,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s v -l verbose -d '
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l grace -d 'Keep expired entries this long after their lease ran out' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l down-for -d 'Also remove entries whose probes have failed for longer than this' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -182,6 +189,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l color -d 'When t
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l dry-run -d 'Print what would be removed, remove nothing'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l yaml -d 'Shorthand for --format yaml'
@@ -190,7 +198,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s v -l verbose -d 
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l timeout -d 'Time limit of each probe' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l parallel -d 'Probes run at once at most' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -199,13 +207,14 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l color -d 'When 
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l probe -d 'Probe each server over MCP and record the result'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -214,13 +223,14 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l out-dir -d 'Folder to write the pages into [default: print mcpreg(1) on stdout]' -r -F
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -229,6 +239,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'

@@ -23,7 +23,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Registry location: a file ending .json, .yaml or .yml [default: <data dir>/mcpreg/registry.json]
+    /// Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]
     #[arg(
         short,
         long,
@@ -52,6 +52,10 @@ pub struct Global {
     /// How long a writer waits for the registry lock before giving up
     #[arg(long, global = true, env = "MCPREG_LOCK_TIMEOUT", value_name = "DUR", value_parser = parse_duration, default_value = "10s")]
     pub lock_timeout: Duration,
+
+    /// How long one request to etcd may take before mcpreg tries the next endpoint or gives up
+    #[arg(long, global = true, env = "MCPREG_ETCD_TIMEOUT", value_name = "DUR", value_parser = parse_duration, default_value = "5s")]
+    pub etcd_timeout: Duration,
 
     /// Print nothing but data and errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]

@@ -42,6 +42,9 @@ pub enum Error {
         source: crate::mcp::ProbeError,
     },
 
+    #[error("{at}: {message}")]
+    Etcd { at: String, message: String },
+
     #[error("{flag}: {message}")]
     Usage { flag: String, message: String },
 

@@ -66,6 +66,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 g.registry.as_deref(),
                 &store::Options {
                     timeout: g.lock_timeout,
+                    etcd_timeout: g.etcd_timeout,
                 },
             )?;
             let mut ctx = Context {

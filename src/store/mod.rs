@@ -6,6 +6,7 @@
 //! rules it applies come from the catalog, so backends cannot disagree on them.
 
 mod document;
+mod etcd;
 pub mod file;
 mod layout;
 
@@ -75,18 +76,19 @@ pub trait Store {
 /// Settings every backend shares.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// How long a writer waits for the lock (file) or for an answer (etcd).
+    /// How long a writer waits for the file's lock.
     pub timeout: Duration,
+    /// How long any one request to etcd may take.
+    pub etcd_timeout: Duration,
 }
 
 /// Opens the store `location` names: a path ending .json/.yaml/.yml, or none for
 /// the default file in the user's data folder.
 pub fn open(location: Option<&str>, options: &Options) -> Result<Box<dyn Store>> {
     match location {
-        Some(url) if url.starts_with("etcd://") => Err(Error::usage(
-            "--registry",
-            format!("{url}: the etcd backend is not available in this version of mcpreg"),
-        )),
+        Some(url) if url.starts_with("etcd://") => {
+            Ok(Box::new(etcd::EtcdStore::new(url, options)?))
+        }
         Some(path) => Ok(Box::new(file::FileStore::new(
             PathBuf::from(path),
             false,

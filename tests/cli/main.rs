@@ -1,12 +1,15 @@
 //! The one integration-test binary: every test drives the real `mcpreg` binary
-//! against real files, real processes and real locks.
+//! against real files, real processes, real locks and real etcd servers.
+
+#[macro_use]
+mod support;
 
 mod bad_input;
 mod commands;
+mod etcd;
 mod generated;
 #[path = "../mcp_fakes/mod.rs"]
 mod mcp_fakes;
 mod peers;
 mod probe;
 mod reliability;
-mod support;

@@ -55,9 +55,7 @@ fn read_pid(path: &Path) -> i32 {
         .unwrap()
 }
 
-#[test]
-fn health_probe_speaks_both_eras_over_every_transport_and_records_it() {
-    let reg = Reg::new();
+fn health_probe_speaks_both_eras_over_every_transport_and_records_it(reg: &Reg) {
     let old_json = FakeHttp::start(HttpFake::Streamable {
         era: FakeEra::Old,
         sse: false,
@@ -70,18 +68,18 @@ fn health_probe_speaks_both_eras_over_every_transport_and_records_it() {
     let noisy = FakeHttp::start(HttpFake::NoiseFirst);
     let ids = [
         (
-            register_url(&reg, "old-json", &old_json.url(), &[]),
+            register_url(reg, "old-json", &old_json.url(), &[]),
             "2025-06-18",
             "fake-old",
         ),
         (
-            register_url(&reg, "new-sse", &new_sse.url(), &[]),
+            register_url(reg, "new-sse", &new_sse.url(), &[]),
             "2026-07-28",
             "fake-new",
         ),
         (
             register_url(
-                &reg,
+                reg,
                 "legacy",
                 &legacy.url_path("/sse"),
                 &["--transport", "sse"],
@@ -90,22 +88,22 @@ fn health_probe_speaks_both_eras_over_every_transport_and_records_it() {
             "fake-old",
         ),
         (
-            register_url(&reg, "noisy", &noisy.url(), &[]),
+            register_url(reg, "noisy", &noisy.url(), &[]),
             "2025-06-18",
             "fake-old",
         ),
         (
-            register_stdio(&reg, "stdio-old", Behaviour::GoodOld, None),
+            register_stdio(reg, "stdio-old", Behaviour::GoodOld, None),
             "2025-06-18",
             "fake-stdio-old",
         ),
         (
-            register_stdio(&reg, "stdio-new", Behaviour::GoodNew, None),
+            register_stdio(reg, "stdio-new", Behaviour::GoodNew, None),
             "2026-07-28",
             "fake-stdio-new",
         ),
         (
-            register_stdio(&reg, "stdio-notes", Behaviour::NotificationsFirst, None),
+            register_stdio(reg, "stdio-notes", Behaviour::NotificationsFirst, None),
             "2025-06-18",
             "fake-stdio-old",
         ),
@@ -240,14 +238,12 @@ fn hostile_and_broken_servers_end_within_the_timeout_with_a_precise_error() {
     }
 }
 
-#[test]
-fn failures_count_up_keep_the_last_success_and_feed_prune_down_for() {
-    let reg = Reg::new();
+fn failures_count_up_keep_the_last_success_and_feed_prune_down_for(reg: &Reg) {
     let server = FakeHttp::start(HttpFake::Streamable {
         era: FakeEra::Old,
         sse: false,
     });
-    let id = register_url(&reg, "flaky", &server.url(), &[]);
+    let id = register_url(reg, "flaky", &server.url(), &[]);
     reg.run(&["health", "--probe"]).ok();
     let last_ok = reg.entry(&id)["health"]["last_ok_at"].clone();
     assert!(last_ok.is_string());
@@ -276,14 +272,12 @@ fn failures_count_up_keep_the_last_success_and_feed_prune_down_for() {
     assert!(reg.ids().is_empty());
 }
 
-#[test]
-fn register_introspect_fills_what_the_server_offers_and_flags_win() {
-    let reg = Reg::new();
+fn register_introspect_fills_what_the_server_offers_and_flags_win(reg: &Reg) {
     let server = FakeHttp::start(HttpFake::Streamable {
         era: FakeEra::New,
         sse: false,
     });
-    let id = register_url(&reg, "fake", &server.url(), &["--introspect"]);
+    let id = register_url(reg, "fake", &server.url(), &["--introspect"]);
     let e = reg.entry(&id);
     let tools: Vec<&str> = e["tools"]
         .as_array()
@@ -310,7 +304,7 @@ fn register_introspect_fills_what_the_server_offers_and_flags_win() {
     reg.run(&["find", "--tool", "echo"]).ok();
 
     let stdio = register_stdio_with(
-        &reg,
+        reg,
         &["--introspect", "--tool", "mine", "--version", "9"],
         Behaviour::GoodOld,
     );
@@ -336,11 +330,9 @@ fn register_stdio_with(reg: &Reg, flags: &[&str], behaviour: Behaviour) -> Strin
     reg.run(&args).ok().stdout.trim().to_owned()
 }
 
-#[test]
-fn register_introspect_of_an_unreachable_server_writes_nothing() {
-    let reg = Reg::new();
+fn register_introspect_of_an_unreachable_server_writes_nothing(reg: &Reg) {
     reg.register("existing", &[]);
-    let before = reg.bytes();
+    let before = reg.snapshot();
     let url = format!("http://127.0.0.1:{}/mcp", closed_port());
     reg.run(&[
         "register",
@@ -365,7 +357,7 @@ fn register_introspect_of_an_unreachable_server_writes_nothing() {
     ])
     .code(2)
     .stderr_has("cannot start `/nonexistent/server`");
-    assert_eq!(reg.bytes(), before);
+    assert_eq!(reg.snapshot(), before);
 }
 
 #[test]
@@ -401,11 +393,9 @@ fn stdio_probes_refuse_a_registry_others_could_have_written() {
     assert!(pidfile.exists());
 }
 
-#[test]
-fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile() {
-    let reg = Reg::new();
-    let moved = register_stdio_with(&reg, &["--tag", "before"], Behaviour::NeverAnswers);
-    let steady = register_stdio(&reg, "steady", Behaviour::NeverAnswers, None);
+fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile(reg: &Reg) {
+    let moved = register_stdio_with(reg, &["--tag", "before"], Behaviour::NeverAnswers);
+    let steady = register_stdio(reg, "steady", Behaviour::NeverAnswers, None);
     let probing = reg
         .cmd(&["health", "--probe", "--timeout", "2s"])
         .stdout(Stdio::piped())
@@ -413,7 +403,7 @@ fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile() {
         .spawn()
         .unwrap();
     sleep(Duration::from_millis(500));
-    let again = register_stdio_with(&reg, &["--tag", "after"], Behaviour::NeverAnswers);
+    let again = register_stdio_with(reg, &["--tag", "after"], Behaviour::NeverAnswers);
     assert_eq!(again, moved);
     let run = finish(probing.wait_with_output().unwrap()).code(1);
     assert!(
@@ -432,3 +422,11 @@ fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile() {
     );
     assert_eq!(reg.entry(&steady)["health"]["status"], "down");
 }
+
+on_both_backends!(
+    health_probe_speaks_both_eras_over_every_transport_and_records_it,
+    failures_count_up_keep_the_last_success_and_feed_prune_down_for,
+    register_introspect_fills_what_the_server_offers_and_flags_win,
+    register_introspect_of_an_unreachable_server_writes_nothing,
+    a_probe_result_never_overwrites_an_entry_re_registered_meanwhile,
+);

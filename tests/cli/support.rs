@@ -5,10 +5,12 @@ use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_mcpreg");
 
-/// A registry in its own temporary folder.
+/// A registry under test: a file in its own temporary folder, or a prefix of its
+/// own in the shared test etcd (the folder then only holds scratch files).
 pub struct Reg {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
+    location: String,
 }
 
 pub struct Run {
@@ -78,7 +80,37 @@ impl Reg {
     pub fn named(name: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(name);
-        Reg { dir, path }
+        let location = path.to_string_lossy().into_owned();
+        Reg {
+            dir,
+            path,
+            location,
+        }
+    }
+
+    /// A fresh prefix in the shared test etcd; None (skipped) when etcd is absent.
+    pub fn etcd() -> Option<Self> {
+        let url = crate::etcd::shared()?.fresh_prefix();
+        let mut reg = Self::new();
+        reg.location = url;
+        Some(reg)
+    }
+
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    pub fn is_file(&self) -> bool {
+        self.location == self.path.to_string_lossy()
+    }
+
+    /// What the registry holds, as text: the file's bytes, or etcd's entries.
+    pub fn snapshot(&self) -> String {
+        if self.is_file() {
+            String::from_utf8_lossy(&self.bytes().unwrap_or_default()).into_owned()
+        } else {
+            self.run(&["list", "--json"]).ok().stdout
+        }
     }
 
     /// A registry file holding exactly `text`.
@@ -90,7 +122,7 @@ impl Reg {
 
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = mcpreg();
-        cmd.arg("--registry").arg(&self.path).args(args);
+        cmd.arg("--registry").arg(&self.location).args(args);
         cmd
     }
 
@@ -98,7 +130,9 @@ impl Reg {
         finish(self.cmd(args).output().expect("run mcpreg"))
     }
 
+    /// The registry file's bytes (file backend only).
     pub fn bytes(&self) -> Option<Vec<u8>> {
+        assert!(self.is_file(), "bytes() of an etcd registry");
         std::fs::read(&self.path).ok()
     }
 
@@ -106,16 +140,17 @@ impl Reg {
         serde_json::from_slice(&self.bytes().expect("registry exists")).expect("registry is JSON")
     }
 
-    /// Ids in the file, in file order.
+    /// Ids in the registry, as `list` gives them (sorted by id).
     pub fn ids(&self) -> Vec<String> {
-        ids_of(&self.json())
+        let run = self.run(&["list", "--format", "ids"]).ok();
+        run.stdout.lines().map(str::to_owned).collect()
     }
 
+    /// One entry as `show --json` prints it.
     pub fn entry(&self, id: &str) -> serde_json::Value {
-        self.json()["servers"]
-            .as_array()
-            .and_then(|s| s.iter().find(|e| e["id"] == id).cloned())
-            .unwrap_or_else(|| panic!("no entry {id}"))
+        let run = self.run(&["show", id, "--json"]);
+        assert_eq!(run.code, 0, "no entry {id}: {}", run.stderr);
+        run.json()
     }
 
     pub fn folder(&self) -> &Path {
@@ -162,4 +197,17 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
     }
+}
+
+/// Runs each listed test, a `fn(&Reg)`, against a registry file and against etcd,
+/// so the two backends cannot drift apart.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod file {
+            $( #[test] fn $name() { super::$name(&crate::support::Reg::new()); } )*
+        }
+        mod etcd {
+            $( #[test] fn $name() { if let Some(reg) = crate::support::Reg::etcd() { super::$name(&reg); } } )*
+        }
+    };
 }
