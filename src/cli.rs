@@ -22,6 +22,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]
     #[arg(
@@ -222,6 +223,7 @@ pub struct Heartbeat {
 /// Remove servers; exits 1 if an id is not registered.
 #[derive(Debug, Args)]
 pub struct Deregister {
+    /// Ids to remove
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
 }
@@ -233,6 +235,7 @@ pub struct List {}
 /// Show one entry in full; exits 1 if it is not registered.
 #[derive(Debug, Args)]
 pub struct Show {
+    /// Id of the entry
     #[arg(value_name = "ID")]
     pub id: String,
 }

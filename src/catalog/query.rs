@@ -165,6 +165,26 @@ impl<'de: 'a, 'a> Deserialize<'de> for MetaPairs<'a> {
 struct MetaPairs<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
 impl Query {
+    /// Strings, JSON-encoded with their quotes, that must all appear in the JSON
+    /// text of any entry this query matches. A reader may skip, without parsing, an
+    /// entry whose text lacks one, provided the text holds no escape (`\\`): then
+    /// every string in it stands there literally.
+    pub fn needles(&self) -> Vec<String> {
+        let strings = self
+            .tools
+            .iter()
+            .chain(&self.resources)
+            .chain(&self.prompts)
+            .chain(&self.capabilities)
+            .chain(&self.tags)
+            .chain(&self.name)
+            .chain(&self.transport)
+            .chain(self.meta.iter().flat_map(|(k, v)| [k, v]));
+        strings
+            .map(|s| serde_json::Value::from(s.as_str()).to_string())
+            .collect()
+    }
+
     pub fn matches(&self, v: &EntryView<'_>, now: Timestamp) -> bool {
         let state = LeaseState::at(v.lease.as_ref().map(|l| l.expires_at), now);
         let status_ok = match self.status {

@@ -63,9 +63,11 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
-/// Formats a duration for people: `1h 30m`, `45s`, never milliseconds.
+/// Formats a duration for people: its two largest units (`1h 30m`, `45s`,
+/// `72years 1month`), never milliseconds, so table columns stay narrow.
 pub fn human_duration(d: Duration) -> String {
-    humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
+    let full = humantime::format_duration(Duration::from_secs(d.as_secs())).to_string();
+    full.split(' ').take(2).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -82,6 +84,16 @@ mod tests {
     fn accepts_stamps_without_fraction() {
         let t = Timestamp::parse("2026-11-21T10:00:00Z").unwrap();
         assert_eq!(t.to_string(), "2026-11-21T10:00:00.000Z");
+    }
+
+    #[test]
+    fn durations_keep_their_two_largest_units() {
+        assert_eq!(human_duration(Duration::from_millis(45_900)), "45s");
+        assert_eq!(human_duration(Duration::from_secs(5430)), "1h 30m");
+        assert_eq!(
+            human_duration(Duration::from_secs(400 * 86400 + 7)),
+            "1year 1month"
+        );
     }
 
     #[test]

@@ -27,8 +27,8 @@ impl Run for Heartbeat {
                     exit = Exit::Negative;
                 }
                 Touched::Renewed(Renewal::NoLease) => {
-                    ctx.ui.note(format_args!(
-                        "{id}: has no lease and no --ttl was given; nothing to renew"
+                    ctx.ui.warn(format_args!(
+                        "{id}: has no lease, so there is nothing to renew (give --ttl to add one)"
                     ));
                 }
                 Touched::Renewed(Renewal::Renewed { expires_at }) => {

@@ -196,9 +196,11 @@ impl<'a> Document<'a> {
 
     /// The entries a query selects, parsing in full only those that match.
     pub fn find(&self, query: &Query, now: Timestamp) -> Result<Vec<Entry>> {
+        let needles = query.needles();
         let mut found = Vec::new();
         for slot in &self.slots {
             let hit = match slot {
+                Slot::Raw { text, .. } if lacks_any(text.get(), &needles) => false,
                 Slot::Raw { text, .. } => query.matches(&self.parse_raw::<EntryView>(text)?, now),
                 Slot::Parsed(e) => query.matches(&e.view(), now),
             };
@@ -321,6 +323,14 @@ pub enum Put {
     Unchanged,
 }
 
+/// Whether `text`, a JSON entry with no escapes, lacks one of `needles`: then it
+/// cannot match, and `find` skips it unparsed (most entries, for `--tool`).
+fn lacks_any(text: &str, needles: &[String]) -> bool {
+    !needles.is_empty()
+        && !text.contains('\\')
+        && needles.iter().any(|n| !text.contains(n.as_str()))
+}
+
 /// 1-based line and column of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
@@ -427,6 +437,25 @@ impl Serialize for Document<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_lacking_a_needle_are_skipped_only_when_escape_free() {
+        let needles = vec![r#""read_file""#.to_owned()];
+        assert!(lacks_any(
+            r#"{"tools": [{"name": "write_file"}]}"#,
+            &needles
+        ));
+        assert!(!lacks_any(
+            r#"{"tools": [{"name": "read_file"}]}"#,
+            &needles
+        ));
+        // An escape could spell the needle differently: parse such entries.
+        assert!(!lacks_any(
+            r#"{"tools": [{"name": "read\u005ffile"}]}"#,
+            &needles
+        ));
+        assert!(!lacks_any(r#"{"tools": []}"#, &[]));
+    }
 
     #[test]
     fn the_leading_id_is_read_only_when_it_is_plainly_first() {

@@ -535,3 +535,24 @@ on_both_backends!(
     entries_are_kept_sorted_by_id,
     a_closed_stdout_ends_quietly,
 );
+
+#[test]
+fn find_sees_tools_spelled_with_json_escapes_in_a_hand_edited_file() {
+    let reg = Reg::with_text(
+        "registry.json",
+        r#"{"schema": 1, "servers": [
+  {"id": "esc", "name": "esc", "transport": {"type": "stdio", "command": "/bin/e"},
+   "tools": [{"name": "read\u005ffile"}],
+   "registered_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:00:00Z"},
+  {"id": "plain", "name": "plain", "transport": {"type": "stdio", "command": "/bin/p"},
+   "tools": [{"name": "write_file"}],
+   "registered_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:00:00Z"}
+]}"#,
+    );
+    let found = reg
+        .run(&["find", "--tool", "read_file", "--format", "ids"])
+        .ok();
+    assert_eq!(found.stdout, "esc\n");
+    reg.run(&["find", "--tool", "write_file", "--format", "ids"])
+        .ok();
+}
