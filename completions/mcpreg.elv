@@ -43,6 +43,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand find 'Find servers; every given filter must hold. Exits 1 when nothing matches'
             cand prune 'Remove entries whose lease expired, or whose probes keep failing'
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+            cand watch 'Print the matching servers, then one event per change as it happens'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -219,6 +220,34 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mcpreg;watch'= {
+            cand --tool 'Offers this tool (repeatable: all must be offered)'
+            cand --resource 'Offers this resource URI (repeatable)'
+            cand --prompt 'Offers this prompt (repeatable)'
+            cand --capability 'Has this capability (repeatable)'
+            cand --tag 'Carries this tag (repeatable: all must be carried)'
+            cand --name 'Has exactly this name'
+            cand --transport 'Uses this transport'
+            cand --meta 'Has this metadata, as KEY=VALUE (repeatable)'
+            cand --status 'Lease status to include'
+            cand --exec 'Run this command (no shell: write `sh -c ''...''` for one) once at start and after each batch of changes, never two at once; takes the rest of the line'
+            cand --debounce 'How long changes are gathered into one batch before --exec runs'
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mcpreg;completions'= {
             cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
             cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
@@ -263,6 +292,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand find 'Find servers; every given filter must hold. Exits 1 when nothing matches'
             cand prune 'Remove entries whose lease expired, or whose probes keep failing'
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+            cand watch 'Print the matching servers, then one event per change as it happens'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -282,6 +312,8 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         &'mcpreg;help;prune'= {
         }
         &'mcpreg;help;health'= {
+        }
+        &'mcpreg;help;watch'= {
         }
         &'mcpreg;help;completions'= {
         }

@@ -48,6 +48,7 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "show" -d 'Show one en
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -214,6 +215,36 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l yaml -d 'Shorth
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l tool -d 'Offers this tool (repeatable: all must be offered)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l resource -d 'Offers this resource URI (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l prompt -d 'Offers this prompt (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l capability -d 'Has this capability (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l tag -d 'Carries this tag (repeatable: all must be carried)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l name -d 'Has exactly this name' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l transport -d 'Uses this transport' -r -f -a "stdio\t''
+streamable-http\t''
+sse\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l meta -d 'Has this metadata, as KEY=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
+expired\t'Entries whose lease has run out but that no prune has removed yet'
+any\t'Everything'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l exec -d 'Run this command (no shell: write `sh -c \'...\'` for one) once at start and after each batch of changes, never two at once; takes the rest of the line' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l debounce -d 'How long changes are gathered into one batch before --exec runs' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
@@ -245,14 +276,15 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "list" -d 'List every entry, live or expired'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "list" -d 'List every entry, live or expired'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -96,6 +96,7 @@ pub enum Command {
     Find(Find),
     Prune(Prune),
     Health(Health),
+    Watch(Watch),
     Completions(Completions),
     Man(Man),
 }
@@ -342,6 +343,31 @@ pub struct Health {
     /// Probes run at once at most
     #[arg(long, value_name = "N", default_value_t = 64, requires = "probe")]
     pub parallel: usize,
+}
+
+/// Print the matching servers, then one event per change as it happens.
+///
+/// Events: added, updated (with the fields that changed: tools, endpoint, health,
+/// lease, declaration), removed, expired (a lease ran out, even with no write) and
+/// revived. --format json prints JSON Lines. With --exec, runs a command after each
+/// batch of changes instead of printing. Ends on SIGINT or SIGTERM, or when stdout
+/// closes.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg watch --tool read_file\n  mcpreg watch --tag team-a --exec mcpreg export --to vscode -o .vscode/mcp.json"
+)]
+pub struct Watch {
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Run this command (no shell: write `sh -c '...'` for one) once at start and
+    /// after each batch of changes, never two at once; takes the rest of the line
+    #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
+    pub exec: Vec<String>,
+
+    /// How long changes are gathered into one batch before --exec runs
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "200ms")]
+    pub debounce: Duration,
 }
 
 /// Print a shell completion script.

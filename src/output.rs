@@ -219,6 +219,19 @@ impl Output {
         }
     }
 
+    /// Whether the reader of stdout has gone (a closed pipe), checked without
+    /// writing: a watch with nothing to say still ends when its reader does.
+    pub fn is_closed(&self) -> bool {
+        let mut fd = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, zero timeout.
+        let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+        ready > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush()?;
         Ok(())

@@ -4,6 +4,7 @@
 //! are derived and checked (`id`), and the time stamps they carry (`time`). It knows
 //! nothing of files, etcd or sockets; the stores and the MCP client speak in its types.
 
+pub mod changes;
 pub mod id;
 pub mod model;
 pub mod query;

@@ -14,6 +14,7 @@ mod man;
 mod prune;
 mod register;
 mod show;
+mod watch;
 
 use crate::catalog::{Query, Timestamp};
 use crate::cli::{Cli, Command, Filters, OutputFormat, TransportFilter};
@@ -87,6 +88,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Find(c) => c.run(&mut ctx),
                 Command::Prune(c) => c.run(&mut ctx),
                 Command::Health(c) => c.run(&mut ctx),
+                Command::Watch(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
             }?;
             out = ctx.out;

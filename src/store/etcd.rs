@@ -12,13 +12,17 @@
 //! compares the key's `mod_revision`, so a concurrent writer is never clobbered:
 //! the loser re-reads and tries again.
 
-use super::{Edit, Options, Put, Store, Touched};
+use super::{Edit, Options, Put, Store, Subscription, Touched, Wake};
 use crate::catalog::{Entry, Timestamp};
 use crate::error::{Error, Result};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 use std::cell::Cell;
+use std::io::{BufRead, BufReader};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 /// How often a writer re-reads and retries after losing a race.
@@ -31,6 +35,7 @@ pub struct EtcdStore {
     agent: ureq::Agent,
     /// The endpoint that answered last; tried first next time.
     current: Cell<usize>,
+    timeout: Duration,
 }
 
 /// A key as read: its entry and what etcd knows of it.
@@ -82,6 +87,7 @@ impl EtcdStore {
             },
             agent,
             current: Cell::new(0),
+            timeout: options.etcd_timeout,
         })
     }
 
@@ -266,7 +272,115 @@ impl EtcdStore {
     }
 }
 
+/// Follows etcd's watch stream on the prefix, waking the watcher on every event.
+/// A dropped stream is resumed from the revision after the last one seen, on the
+/// next endpoint, so nothing that happened meanwhile is missed.
+struct Follower {
+    endpoints: Vec<String>,
+    key: String,
+    agent: ureq::Agent,
+    wake: Sender<Wake>,
+    stop: Arc<AtomicBool>,
+}
+
+/// Stops the follower when the subscription is dropped.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Follower {
+    fn run(self) {
+        let mut next_revision: Option<i64> = None;
+        let mut attempt = 0usize;
+        while !self.stop.load(Ordering::Relaxed) {
+            let endpoint = &self.endpoints[attempt % self.endpoints.len()];
+            match self.follow(endpoint, &mut next_revision) {
+                Ok(()) => {}
+                Err(trouble) => {
+                    attempt += 1;
+                    if self.wake.send(Wake::Trouble(trouble)).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            }
+        }
+    }
+
+    /// One watch stream, until it ends. Wakes once when it is established (the
+    /// watcher re-reads, covering the gap before the stream existed) and on every
+    /// batch of events.
+    fn follow(
+        &self,
+        endpoint: &str,
+        next_revision: &mut Option<i64>,
+    ) -> std::result::Result<(), String> {
+        let mut create = json!({
+            "key": B64.encode(&self.key),
+            "range_end": B64.encode(prefix_end(&self.key)),
+        });
+        if let Some(rev) = *next_revision {
+            create["start_revision"] = json!(rev.to_string());
+        }
+        let body = json!({ "create_request": create }).to_string();
+        let response = self
+            .agent
+            .post(&format!("{endpoint}/v3/watch"))
+            .header("Content-Type", "application/json")
+            .send(body.as_bytes())
+            .map_err(|e| format!("etcd watch on {endpoint}: {e}"))?;
+        let lines = BufReader::new(response.into_body().into_reader()).lines();
+        for line in lines {
+            let line = line.map_err(|e| format!("etcd watch on {endpoint}: {e}"))?;
+            let Ok(message) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            let result = &message["result"];
+            if int(&result["compact_revision"]) > 0 {
+                // The history we asked for is gone: start over from now.
+                *next_revision = None;
+            } else if let Some(events) = result["events"].as_array() {
+                let last = events
+                    .iter()
+                    .map(|e| int(&e["kv"]["mod_revision"]))
+                    .max()
+                    .unwrap_or(0);
+                *next_revision = Some(last + 1);
+            } else if next_revision.is_none() {
+                *next_revision = Some(int(&result["header"]["revision"]) + 1);
+            }
+            if self.wake.send(Wake::Changed).is_err() || self.stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+        }
+        Err(format!("etcd watch on {endpoint} ended; resuming"))
+    }
+}
+
 impl Store for EtcdStore {
+    fn subscribe(&self, wake: Sender<Wake>) -> Result<Subscription> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let follower = Follower {
+            endpoints: self.endpoints.clone(),
+            key: format!("{}/servers/", self.prefix),
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(true)
+                .max_redirects(0)
+                .proxy(None)
+                .timeout_connect(Some(self.timeout))
+                .build()
+                .into(),
+            wake,
+            stop: stop.clone(),
+        };
+        std::thread::spawn(move || follower.run());
+        Ok(Subscription(Box::new(StopOnDrop(stop))))
+    }
+
     fn list(&self) -> Result<Vec<Entry>> {
         let kvs = self.range(&format!("{}/servers/", self.prefix), true)?;
         Ok(kvs.into_iter().map(|kv| kv.entry).collect())

@@ -9,14 +9,16 @@
 //! overwrites or removes. Nothing is written when nothing changed.
 
 use super::document::{Document, Format, Put};
-use super::{Edit, Options, Store, Touched};
+use super::{Edit, Options, Store, Subscription, Touched, Wake};
 use crate::catalog::{Entry, Query, Timestamp};
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
 /// Mode of a registry this process creates: it holds commands and environments.
@@ -218,7 +220,71 @@ impl FileStore {
     }
 }
 
+/// How often the fallback watcher looks at a registry that sends no events.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Watches the file by looking at it: for folders that do not exist yet and
+/// filesystems without inotify. Stops when dropped.
+struct Poller(Arc<AtomicBool>);
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+fn poll_file(path: PathBuf, wake: Sender<Wake>) -> Poller {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    let look = move || {
+        fs::metadata(&path)
+            .ok()
+            .map(|m| (m.ino(), m.mtime(), m.mtime_nsec(), m.len()))
+    };
+    std::thread::spawn(move || {
+        let mut last = look();
+        while !stopped.load(Ordering::Relaxed) {
+            std::thread::sleep(POLL_INTERVAL);
+            let now = look();
+            if now != last {
+                last = now;
+                if wake.send(Wake::Changed).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    Poller(stop)
+}
+
 impl Store for FileStore {
+    fn subscribe(&self, wake: Sender<Wake>) -> Result<Subscription> {
+        // The file is replaced by rename, so watch the folder for its name. Reads
+        // (our own included) are not changes: only creation, change and removal are.
+        let name = self.path.file_name().map(ToOwned::to_owned);
+        let events = wake.clone();
+        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            let wakes = match res {
+                Ok(event) => {
+                    !matches!(event.kind, notify::EventKind::Access(_))
+                        && event.paths.iter().any(|p| p.file_name() == name.as_deref())
+                }
+                Err(_) => true,
+            };
+            if wakes {
+                let _ = events.send(Wake::Changed);
+            }
+        });
+        let watching = watcher.and_then(|mut w| {
+            notify::Watcher::watch(&mut w, self.folder(), notify::RecursiveMode::NonRecursive)
+                .map(|()| w)
+        });
+        Ok(match watching {
+            Ok(w) => Subscription(Box::new(w)),
+            Err(_) => Subscription(Box::new(poll_file(self.path.clone(), wake))),
+        })
+    }
+
     fn list(&self) -> Result<Vec<Entry>> {
         self.read(|doc| doc.entries())
     }

@@ -24,6 +24,20 @@ pub enum Touched {
     Missing,
 }
 
+/// Why a watcher wakes up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Wake {
+    /// The registry may have changed: read it again.
+    Changed,
+    /// The source of change events has a problem (it keeps trying).
+    Trouble(String),
+    /// Stop watching (a signal arrived).
+    Stop,
+}
+
+/// Keeps a change subscription alive; dropping it stops the watching.
+pub struct Subscription(#[allow(dead_code)] pub Box<dyn Send>);
+
 /// A change `update_many` makes to one entry.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
@@ -64,6 +78,11 @@ pub trait Store {
     fn check_commands_trusted(&self) -> Result<()> {
         Ok(())
     }
+
+    /// Sends `Wake::Changed` on `wake` whenever the registry may have changed,
+    /// until the subscription is dropped. Spurious wakes are allowed; missed
+    /// changes are not: a watcher re-reads after each wake.
+    fn subscribe(&self, wake: std::sync::mpsc::Sender<Wake>) -> Result<Subscription>;
 
     /// Offers every entry to `decide` and applies the edits it returns, all in one
     /// atomic step. Returns the ids and edits applied.

@@ -13,3 +13,4 @@ mod mcp_fakes;
 mod peers;
 mod probe;
 mod reliability;
+mod watch;

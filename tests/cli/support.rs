@@ -90,10 +90,13 @@ impl Reg {
 
     /// A fresh prefix in the shared test etcd; None (skipped) when etcd is absent.
     pub fn etcd() -> Option<Self> {
-        let url = crate::etcd::shared()?.fresh_prefix();
         let mut reg = Self::new();
-        reg.location = url;
+        reg.set_location(crate::etcd::shared()?.fresh_prefix());
         Some(reg)
+    }
+
+    pub fn set_location(&mut self, location: String) {
+        self.location = location;
     }
 
     pub fn location(&self) -> &str {

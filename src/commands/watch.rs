@@ -1,0 +1,236 @@
+//! `mcpreg watch`: the matching set, then one event per change.
+//!
+//! The store wakes us when the registry may have changed (inotify on the file's
+//! folder, or etcd's watch stream); we re-read and compare with what we saw. Lease
+//! expiry needs no write: we also wake at the next `expires_at` of a live entry.
+//! Between wakes the process sleeps in one blocking receive, so an idle watch costs
+//! no CPU; it looks once a second whether stdout was closed.
+
+use super::{Context, Exit, Run};
+use crate::catalog::changes::{self, Change};
+use crate::catalog::{Entry, Timestamp};
+use crate::cli::{OutputFormat, Watch};
+use crate::error::{Error, Result};
+use crate::store::Wake;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// Longest sleep between two looks at stdout.
+const IDLE_TICK: Duration = Duration::from_secs(1);
+/// Longest a batch for --exec is held back while changes keep coming.
+const MAX_BATCH_DELAY: Duration = Duration::from_secs(2);
+
+#[derive(Serialize)]
+struct EventLine<'a> {
+    event: &'a str,
+    id: &'a str,
+    at: Timestamp,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    fields: &'a [&'static str],
+    server: &'a Entry,
+}
+
+impl Run for Watch {
+    fn run(&self, ctx: &mut Context) -> Result<Exit> {
+        let query = self.filters.query()?;
+        let (tx, rx) = mpsc::channel();
+        forward_signals(tx.clone())?;
+        let _subscription = ctx.store.subscribe(tx)?;
+
+        let mut seen_at = Timestamp::now();
+        let mut seen = changes::tracked(ctx.store.list()?, &query, seen_at);
+        if self.exec.is_empty() {
+            self.print_initial(ctx, &seen, seen_at)?;
+        } else {
+            self.run_exec(ctx)?;
+        }
+        let mut trouble: Option<String> = None;
+        loop {
+            let wait = until_next_expiry(&seen, seen_at).map_or(IDLE_TICK, |d| d.min(IDLE_TICK));
+            match rx.recv_timeout(wait) {
+                Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(Wake::Trouble(message)) => {
+                    report_once(ctx, &mut trouble, message);
+                    continue;
+                }
+                Ok(Wake::Changed) | Err(RecvTimeoutError::Timeout) => {}
+            }
+            if ctx.out.is_closed() {
+                break;
+            }
+            let now = Timestamp::now();
+            let current = match ctx.store.list() {
+                Ok(entries) => changes::tracked(entries, &query, now),
+                // A broken registry is reported and watched until it is fixed.
+                Err(e) => {
+                    report_once(ctx, &mut trouble, e.to_string());
+                    continue;
+                }
+            };
+            trouble = None;
+            let batch = changes::between(&seen, seen_at, &current, now, query.status);
+            (seen, seen_at) = (current, now);
+            if batch.is_empty() {
+                continue;
+            }
+            if self.exec.is_empty() {
+                self.print_changes(ctx, &batch, now)?;
+            } else {
+                if self.gather(&rx)? {
+                    break;
+                }
+                self.run_exec(ctx)?;
+            }
+        }
+        Ok(Exit::Success)
+    }
+}
+
+impl Watch {
+    fn print_initial(
+        &self,
+        ctx: &mut Context,
+        seen: &BTreeMap<String, Entry>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let shown: Vec<Entry> = seen
+            .values()
+            .filter(|e| {
+                let live = e.lease_state(now).is_live();
+                match self.filters.status {
+                    crate::catalog::StatusFilter::Live => live,
+                    crate::catalog::StatusFilter::Expired => !live,
+                    crate::catalog::StatusFilter::Any => true,
+                }
+            })
+            .cloned()
+            .collect();
+        match ctx.out.format {
+            OutputFormat::Json => {
+                for e in &shown {
+                    self.json_line(ctx, "present", e, &[], now)?;
+                }
+            }
+            _ => ctx.out.entries(&shown, now)?,
+        }
+        ctx.out.flush()
+    }
+
+    fn print_changes(&self, ctx: &mut Context, batch: &[Change], now: Timestamp) -> Result<()> {
+        for change in batch {
+            let e = &change.entry;
+            match ctx.out.format {
+                OutputFormat::Json | OutputFormat::Yaml => {
+                    self.json_line(ctx, change.kind.name(), e, &change.fields, now)?;
+                }
+                OutputFormat::Ids => {
+                    ctx.out
+                        .line(format_args!("{} {}", change.kind.name(), e.id))?
+                }
+                OutputFormat::Table => {
+                    let detail = if change.fields.is_empty() {
+                        format!("{} {}", e.name, e.transport.endpoint())
+                    } else {
+                        change.fields.join(", ")
+                    };
+                    ctx.out.line(format_args!(
+                        "{now}  {:<8} {}  {detail}",
+                        change.kind.name(),
+                        e.id
+                    ))?;
+                }
+            }
+        }
+        ctx.out.flush()
+    }
+
+    fn json_line(
+        &self,
+        ctx: &mut Context,
+        event: &str,
+        e: &Entry,
+        fields: &[&'static str],
+        at: Timestamp,
+    ) -> Result<()> {
+        let line = serde_json::to_string(&EventLine {
+            event,
+            id: &e.id,
+            at,
+            fields,
+            server: e,
+        })
+        .map_err(std::io::Error::from)?;
+        ctx.out.line(line)
+    }
+
+    /// Holds a batch back until no wake came for `--debounce` (at most
+    /// MAX_BATCH_DELAY); the changes gathered are read by the next loop turn.
+    /// Returns true when asked to stop.
+    fn gather(&self, rx: &Receiver<Wake>) -> Result<bool> {
+        let started = Instant::now();
+        loop {
+            let left = MAX_BATCH_DELAY.saturating_sub(started.elapsed());
+            match rx.recv_timeout(self.debounce.min(left)) {
+                Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return Ok(true),
+                Ok(_) if !left.is_zero() => {}
+                Ok(_) | Err(RecvTimeoutError::Timeout) => return Ok(false),
+            }
+        }
+    }
+
+    /// Runs the --exec command and waits for it: never two at once.
+    fn run_exec(&self, ctx: &mut Context) -> Result<()> {
+        let Some((program, args)) = self.exec.split_first() else {
+            return Ok(());
+        };
+        ctx.out.flush()?;
+        match Command::new(program).args(args).status() {
+            Ok(status) if status.success() => {}
+            Ok(status) => ctx
+                .ui
+                .warn(format_args!("watch --exec: {program} {status}")),
+            Err(e) => {
+                return Err(Error::usage(
+                    "--exec",
+                    format!("cannot run {program:?}: {e}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Time until the earliest lease among live entries runs out.
+fn until_next_expiry(seen: &BTreeMap<String, Entry>, now: Timestamp) -> Option<Duration> {
+    seen.values()
+        .filter_map(|e| e.lease.map(|l| l.expires_at))
+        .filter(|at| *at > now)
+        .min()
+        .map(|at| at.remaining_at(now) + Duration::from_millis(1))
+}
+
+/// Says each distinct problem once, not once a wake.
+fn report_once(ctx: &Context, last: &mut Option<String>, message: String) {
+    if last.as_deref() != Some(message.as_str()) {
+        ctx.ui.warn(format_args!("watch: {message}"));
+        *last = Some(message);
+    }
+}
+
+/// SIGINT and SIGTERM end the watch cleanly, between two events.
+fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+    ])
+    .map_err(|e| Error::usage("watch", format!("cannot handle SIGINT and SIGTERM: {e}")))?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = tx.send(Wake::Stop);
+        }
+    });
+    Ok(())
+}
