@@ -15,7 +15,7 @@
 //!   capabilities, so a server has no business asking for sampling, roots or
 //!   elicitation).
 //! - Teardown, always (also on timeout, error or panic, via `Drop`): close
-//!   stdin, wait up to 100 ms; SIGTERM the group, wait up to 400 ms; SIGKILL
+//!   stdin, wait up to 25 ms; SIGTERM the group, wait up to 400 ms; SIGKILL
 //!   the group; reap the child. If the child went away on its own, any
 //!   remaining members of its group are sent SIGTERM, then SIGKILL.
 //!
@@ -56,6 +56,9 @@ pub(crate) struct StdioTransport {
     /// Answers to earlier requests that came after we stopped waiting.
     late: HashMap<i64, Result<Value, RpcError>>,
 }
+
+/// How long a server may take to exit after its stdin closed, before SIGTERM.
+const STDIN_CLOSE_GRACE: Duration = Duration::from_millis(25);
 
 impl StdioTransport {
     pub(crate) fn spawn(
@@ -211,7 +214,9 @@ impl StdioTransport {
             return;
         };
         let pgid = self.pid;
-        if wait_for_exit(&mut child, Duration::from_millis(100)).is_none() {
+        // A server that exits on EOF does so at once; one that does not (node's
+        // shutdown takes a third of a second) would only make every probe slower.
+        if wait_for_exit(&mut child, STDIN_CLOSE_GRACE).is_none() {
             signal_group(pgid, libc::SIGTERM);
             if wait_for_exit(&mut child, Duration::from_millis(400)).is_none() {
                 signal_group(pgid, libc::SIGKILL);
