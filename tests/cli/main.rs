@@ -3,7 +3,9 @@
 
 mod bad_input;
 mod commands;
+mod export;
 mod generated;
+mod lifecycle;
 #[path = "../mcp_fakes/mod.rs"]
 mod mcp_fakes;
 mod peers;
