@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Register a server, or update it: prints its id on stdout')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start an HTTP MCP server and keep it registered while it runs')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Renew the leases of servers; exits 1 if an id is not registered')
             [CompletionResult]::new('deregister', 'deregister', [CompletionResultType]::ParameterValue, 'Remove servers; exits 1 if an id is not registered')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every entry, live or expired')
@@ -47,13 +48,14 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove entries whose lease expired, or whose probes keep failing')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Lease and health state of entries, with a summary; exits 1 if any is expired or down')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages: one for mcpreg and one per command')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'mcpreg;register' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Human name of the server')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Human name of the server (required unless --from is given)')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Id to use instead of the derived one (letters, digits, ''.'', ''_'', ''-'')')
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'One line on what the server is for')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Server version')
@@ -63,12 +65,13 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'An MCP capability, such as logging or completions (repeatable; tools, resources and prompts are added when any are given)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'A free-form tag (repeatable)')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Metadata as KEY=VALUE (repeatable)')
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment for a stdio server, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'HTTP header for an HTTP server, as NAME=VALUE (repeatable)')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How clients authenticate')
             [CompletionResult]::new('--health-url', '--health-url', [CompletionResultType]::ParameterName, 'A plain HTTP health endpoint, kept for other tools')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment for a stdio server, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of the --introspect probe')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'URL of an HTTP server')
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'HTTP transport of --url')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
@@ -79,6 +82,42 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
             [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
             [CompletionResult]::new('--introspect', '--introspect', [CompletionResultType]::ParameterName, 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Stay in the foreground: heartbeat every ttl/3, register again if pruned, deregister on SIGINT or SIGTERM (needs --ttl)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mcpreg;run' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Human name of the server (required unless --from is given)')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Id to use instead of the derived one (letters, digits, ''.'', ''_'', ''-'')')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'One line on what the server is for')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Server version')
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'A tool the server offers, with an optional description (repeatable)')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'A resource URI or URI template the server offers (repeatable)')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'A prompt the server offers (repeatable)')
+            [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'An MCP capability, such as logging or completions (repeatable; tools, resources and prompts are added when any are given)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'A free-form tag (repeatable)')
+            [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Metadata as KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'HTTP header for an HTTP server, as NAME=VALUE (repeatable)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How clients authenticate')
+            [CompletionResult]::new('--health-url', '--health-url', [CompletionResultType]::ParameterName, 'A plain HTTP health endpoint, kept for other tools')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'URL the server answers MCP at')
+            [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'HTTP transport of --url')
+            [CompletionResult]::new('--startup-timeout', '--startup-timeout', [CompletionResultType]::ParameterName, 'How long the server may take to answer its first probe before it is stopped')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
             [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
@@ -261,6 +300,37 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'mcpreg;export' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Format to write')
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Offers this tool (repeatable: all must be offered)')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Offers this resource URI (repeatable)')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Offers this prompt (repeatable)')
+            [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Has this capability (repeatable)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Carries this tag (repeatable: all must be carried)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Has exactly this name')
+            [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
+            [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write into this file (merging into a client config) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write into this file (merging into a client config) instead of stdout')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'mcpreg;completions' {
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
@@ -300,6 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
         }
         'mcpreg;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Register a server, or update it: prints its id on stdout')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start an HTTP MCP server and keep it registered while it runs')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Renew the leases of servers; exits 1 if an id is not registered')
             [CompletionResult]::new('deregister', 'deregister', [CompletionResultType]::ParameterValue, 'Remove servers; exits 1 if an id is not registered')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every entry, live or expired')
@@ -308,12 +379,16 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove entries whose lease expired, or whose probes keep failing')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Lease and health state of entries, with a summary; exits 1 if any is expired or down')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages: one for mcpreg and one per command')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'mcpreg;help;register' {
+            break
+        }
+        'mcpreg;help;run' {
             break
         }
         'mcpreg;help;heartbeat' {
@@ -338,6 +413,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             break
         }
         'mcpreg;help;watch' {
+            break
+        }
+        'mcpreg;help;export' {
             break
         }
         'mcpreg;help;completions' {

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand register 'Register a server, or update it: prints its id on stdout'
+            cand run 'Start an HTTP MCP server and keep it registered while it runs'
             cand heartbeat 'Renew the leases of servers; exits 1 if an id is not registered'
             cand deregister 'Remove servers; exits 1 if an id is not registered'
             cand list 'List every entry, live or expired'
@@ -44,12 +45,13 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand prune 'Remove entries whose lease expired, or whose probes keep failing'
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
             cand watch 'Print the matching servers, then one event per change as it happens'
+            cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcpreg;register'= {
-            cand --name 'Human name of the server'
+            cand --name 'Human name of the server (required unless --from is given)'
             cand --id 'Id to use instead of the derived one (letters, digits, ''.'', ''_'', ''-'')'
             cand --description 'One line on what the server is for'
             cand --version 'Server version'
@@ -59,12 +61,13 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand --capability 'An MCP capability, such as logging or completions (repeatable; tools, resources and prompts are added when any are given)'
             cand --tag 'A free-form tag (repeatable)'
             cand --meta 'Metadata as KEY=VALUE (repeatable)'
-            cand --env 'Environment for a stdio server, as KEY=VALUE (repeatable)'
             cand --header 'HTTP header for an HTTP server, as NAME=VALUE (repeatable)'
             cand --auth 'How clients authenticate'
             cand --health-url 'A plain HTTP health endpoint, kept for other tools'
             cand --ttl 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)'
+            cand --env 'Environment for a stdio server, as KEY=VALUE (repeatable)'
             cand --timeout 'Time limit of the --introspect probe'
+            cand --from 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)'
             cand --url 'URL of an HTTP server'
             cand --transport 'HTTP transport of --url'
             cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
@@ -75,6 +78,41 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
             cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
             cand --introspect 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win)'
+            cand --keepalive 'Stay in the foreground: heartbeat every ttl/3, register again if pruned, deregister on SIGINT or SIGTERM (needs --ttl)'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mcpreg;run'= {
+            cand --name 'Human name of the server (required unless --from is given)'
+            cand --id 'Id to use instead of the derived one (letters, digits, ''.'', ''_'', ''-'')'
+            cand --description 'One line on what the server is for'
+            cand --version 'Server version'
+            cand --tool 'A tool the server offers, with an optional description (repeatable)'
+            cand --resource 'A resource URI or URI template the server offers (repeatable)'
+            cand --prompt 'A prompt the server offers (repeatable)'
+            cand --capability 'An MCP capability, such as logging or completions (repeatable; tools, resources and prompts are added when any are given)'
+            cand --tag 'A free-form tag (repeatable)'
+            cand --meta 'Metadata as KEY=VALUE (repeatable)'
+            cand --header 'HTTP header for an HTTP server, as NAME=VALUE (repeatable)'
+            cand --auth 'How clients authenticate'
+            cand --health-url 'A plain HTTP health endpoint, kept for other tools'
+            cand --ttl 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)'
+            cand --url 'URL the server answers MCP at'
+            cand --transport 'HTTP transport of --url'
+            cand --startup-timeout 'How long the server may take to answer its first probe before it is stopped'
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
             cand --json 'Shorthand for --format json'
             cand --yaml 'Shorthand for --format yaml'
             cand -q 'Print nothing but data and errors'
@@ -248,6 +286,36 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mcpreg;export'= {
+            cand --to 'Format to write'
+            cand --tool 'Offers this tool (repeatable: all must be offered)'
+            cand --resource 'Offers this resource URI (repeatable)'
+            cand --prompt 'Offers this prompt (repeatable)'
+            cand --capability 'Has this capability (repeatable)'
+            cand --tag 'Carries this tag (repeatable: all must be carried)'
+            cand --name 'Has exactly this name'
+            cand --transport 'Uses this transport'
+            cand --meta 'Has this metadata, as KEY=VALUE (repeatable)'
+            cand --status 'Lease status to include'
+            cand -o 'Write into this file (merging into a client config) instead of stdout'
+            cand --output 'Write into this file (merging into a client config) instead of stdout'
+            cand --namespace 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)'
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mcpreg;completions'= {
             cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
             cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
@@ -285,6 +353,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         }
         &'mcpreg;help'= {
             cand register 'Register a server, or update it: prints its id on stdout'
+            cand run 'Start an HTTP MCP server and keep it registered while it runs'
             cand heartbeat 'Renew the leases of servers; exits 1 if an id is not registered'
             cand deregister 'Remove servers; exits 1 if an id is not registered'
             cand list 'List every entry, live or expired'
@@ -293,11 +362,14 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand prune 'Remove entries whose lease expired, or whose probes keep failing'
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
             cand watch 'Print the matching servers, then one event per change as it happens'
+            cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcpreg;help;register'= {
+        }
+        &'mcpreg;help;run'= {
         }
         &'mcpreg;help;heartbeat'= {
         }
@@ -314,6 +386,8 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         &'mcpreg;help;health'= {
         }
         &'mcpreg;help;watch'= {
+        }
+        &'mcpreg;help;export'= {
         }
         &'mcpreg;help;completions'= {
         }

@@ -41,6 +41,7 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -s v -l verbose -d 'Say what
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -s V -l version -d 'Print version'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "list" -d 'List every entry, live or expired'
@@ -49,10 +50,11 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "find" -d 'Find server
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l name -d 'Human name of the server' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l name -d 'Human name of the server (required unless --from is given)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l id -d 'Id to use instead of the derived one (letters, digits, \'.\', \'_\', \'-\')' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l description -d 'One line on what the server is for' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l version -d 'Server version' -r
@@ -62,14 +64,15 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l prompt -d 'A 
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l capability -d 'An MCP capability, such as logging or completions (repeatable; tools, resources and prompts are added when any are given)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l tag -d 'A free-form tag (repeatable)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l meta -d 'Metadata as KEY=VALUE (repeatable)' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l env -d 'Environment for a stdio server, as KEY=VALUE (repeatable)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l header -d 'HTTP header for an HTTP server, as NAME=VALUE (repeatable)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l auth -d 'How clients authenticate' -r -f -a "none\t''
 bearer\t''
 oauth2\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l health-url -d 'A plain HTTP health endpoint, kept for other tools' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l ttl -d 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l env -d 'Environment for a stdio server, as KEY=VALUE (repeatable)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l timeout -d 'Time limit of the --introspect probe' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l from -d 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l url -d 'URL of an HTTP server' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url' -r -f -a "streamable-http\t''
 sse\t''"
@@ -84,11 +87,47 @@ never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l introspect -d 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l keepalive -d 'Stay in the foreground: heartbeat every ttl/3, register again if pruned, deregister on SIGINT or SIGTERM (needs --ttl)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l name -d 'Human name of the server (required unless --from is given)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l id -d 'Id to use instead of the derived one (letters, digits, \'.\', \'_\', \'-\')' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l description -d 'One line on what the server is for' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l version -d 'Server version' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l tool -d 'A tool the server offers, with an optional description (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l resource -d 'A resource URI or URI template the server offers (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l prompt -d 'A prompt the server offers (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l capability -d 'An MCP capability, such as logging or completions (repeatable; tools, resources and prompts are added when any are given)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l tag -d 'A free-form tag (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l meta -d 'Metadata as KEY=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l header -d 'HTTP header for an HTTP server, as NAME=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l auth -d 'How clients authenticate' -r -f -a "none\t''
+bearer\t''
+oauth2\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l health-url -d 'A plain HTTP health endpoint, kept for other tools' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l ttl -d 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l url -d 'URL the server answers MCP at' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l transport -d 'HTTP transport of --url' -r -f -a "streamable-http\t''
+sse\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l startup-timeout -d 'How long the server may take to answer its first probe before it is stopped' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l ttl -d 'New ttl [default: the ttl registered]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -245,6 +284,41 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l yaml -d 'Shortha
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l to -d 'Format to write' -r -f -a "claude-desktop\t'claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only'
+claude-code\t'.mcp.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}'
+vscode\t'.vscode/mcp.json: {"servers": {NAME: {type: stdio|http|sse, ...}}}'
+cursor\t'.cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}'
+server-json\t'The official MCP Registry\'s server.json (schema 2025-12-11); an array when several match'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l tool -d 'Offers this tool (repeatable: all must be offered)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l resource -d 'Offers this resource URI (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l prompt -d 'Offers this prompt (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l capability -d 'Has this capability (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l tag -d 'Carries this tag (repeatable: all must be carried)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l name -d 'Has exactly this name' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l transport -d 'Uses this transport' -r -f -a "stdio\t''
+streamable-http\t''
+sse\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l meta -d 'Has this metadata, as KEY=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
+expired\t'Entries whose lease has run out but that no prune has removed yet'
+any\t'Everything'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s o -l output -d 'Write into this file (merging into a client config) instead of stdout' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l namespace -d 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
@@ -276,15 +350,17 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "list" -d 'List every entry, live or expired'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register heartbeat deregister list show find prune health watch completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "list" -d 'List every entry, live or expired'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

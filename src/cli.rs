@@ -89,6 +89,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Register(Box<Register>),
+    Run(Box<Run>),
     Heartbeat(Heartbeat),
     Deregister(Deregister),
     List(List),
@@ -97,6 +98,7 @@ pub enum Command {
     Prune(Prune),
     Health(Health),
     Watch(Watch),
+    Export(Export),
     Completions(Completions),
     Man(Man),
 }
@@ -104,16 +106,97 @@ pub enum Command {
 /// Register a server, or update it: prints its id on stdout.
 ///
 /// Give either --url for an HTTP server or, after `--`, the program and arguments of
-/// a stdio server. Without --id the id is derived from the name and the endpoint, so
-/// running the same line again updates the same entry.
+/// a stdio server; or --from FILE to register every server of a server.json or a
+/// client config. Without --id the id is derived from the name and the endpoint, so
+/// running the same line again updates the same entry. With --keepalive it stays in
+/// the foreground, heartbeats every ttl/3, registers again if the entry was pruned,
+/// and deregisters on SIGINT or SIGTERM.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod"
+    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --ttl 30s --keepalive\n  mcpreg register --from server.json\n  mcpreg register --from ~/.cursor/mcp.json --tag cursor"
 )]
 pub struct Register {
-    /// Human name of the server
+    #[command(flatten)]
+    pub declare: Declare,
+
+    /// Environment for a stdio server, as KEY=VALUE (repeatable)
+    #[arg(long = "env", value_name = "KEY=VALUE", conflicts_with = "url")]
+    pub env: Vec<String>,
+
+    /// Speak MCP to the server before writing and fill in its tools, resources,
+    /// prompts, capabilities and version (flags given by hand win)
+    #[arg(long)]
+    pub introspect: bool,
+
+    /// Time limit of the --introspect probe
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "introspect")]
+    pub timeout: Duration,
+
+    /// Stay in the foreground: heartbeat every ttl/3, register again if pruned,
+    /// deregister on SIGINT or SIGTERM (needs --ttl)
+    #[arg(long, requires = "ttl")]
+    pub keepalive: bool,
+
+    /// Register every server of a server.json (schema 2025-12-11) or of a Claude
+    /// Desktop, Claude Code, VS Code or Cursor config file, told apart by shape
+    /// (--tag, --meta and --ttl apply to each)
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "name", "id", "description", "server_version", "tools", "resources", "prompts",
+        "capabilities", "headers", "auth", "health_url", "env", "introspect", "keepalive",
+        "url", "command",
+    ])]
+    pub from: Option<PathBuf>,
+
+    /// URL of an HTTP server
+    #[arg(long, value_name = "URL", required_unless_present_any = ["command", "from"])]
+    pub url: Option<String>,
+
+    /// HTTP transport of --url
+    #[arg(long, value_enum, default_value_t = HttpTransport::StreamableHttp, requires = "url")]
+    pub transport: HttpTransport,
+
+    /// Program and arguments of a stdio server, after `--`
+    #[arg(last = true, value_name = "PROGRAM", conflicts_with = "url")]
+    pub command: Vec<String>,
+}
+
+/// Start an HTTP MCP server and keep it registered while it runs.
+///
+/// Starts PROGRAM, probes --url until the server answers MCP (filling in its tools,
+/// resources, prompts and version, as --introspect does), registers it with a lease
+/// (--ttl, default 30s), heartbeats every ttl/3 while it lives, forwards SIGINT and
+/// SIGTERM to it, deregisters when it exits, and exits with its status.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg run --name search --ttl 30s --url http://127.0.0.1:8080/mcp -- mcp-search --port 8080\n  mcpreg run --name everything --url http://127.0.0.1:3001/mcp -- npx -y @modelcontextprotocol/server-everything streamableHttp"
+)]
+pub struct Run {
+    #[command(flatten)]
+    pub declare: Declare,
+
+    /// URL the server answers MCP at
+    #[arg(long, value_name = "URL", required = true)]
+    pub url: String,
+
+    /// HTTP transport of --url
+    #[arg(long, value_enum, default_value_t = HttpTransport::StreamableHttp)]
+    pub transport: HttpTransport,
+
+    /// How long the server may take to answer its first probe before it is stopped
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "30s")]
+    pub startup_timeout: Duration,
+
+    /// Program and arguments of the server, after `--`
+    #[arg(last = true, value_name = "PROGRAM", required = true)]
+    pub command: Vec<String>,
+}
+
+/// What a server declares: the flags `register` and `run` share.
+#[derive(Debug, Args)]
+pub struct Declare {
+    /// Human name of the server (required unless --from is given)
     #[arg(long, value_name = "NAME")]
-    pub name: String,
+    pub name: Option<String>,
 
     /// Id to use instead of the derived one (letters, digits, '.', '_', '-')
     #[arg(long)]
@@ -152,10 +235,6 @@ pub struct Register {
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
 
-    /// Environment for a stdio server, as KEY=VALUE (repeatable)
-    #[arg(long = "env", value_name = "KEY=VALUE", conflicts_with = "url")]
-    pub env: Vec<String>,
-
     /// HTTP header for an HTTP server, as NAME=VALUE (repeatable)
     #[arg(long = "header", value_name = "NAME=VALUE", requires = "url")]
     pub headers: Vec<String>,
@@ -171,27 +250,6 @@ pub struct Register {
     /// Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub ttl: Option<Duration>,
-
-    /// Speak MCP to the server before writing and fill in its tools, resources,
-    /// prompts, capabilities and version (flags given by hand win)
-    #[arg(long)]
-    pub introspect: bool,
-
-    /// Time limit of the --introspect probe
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "introspect")]
-    pub timeout: Duration,
-
-    /// URL of an HTTP server
-    #[arg(long, value_name = "URL", required_unless_present = "command")]
-    pub url: Option<String>,
-
-    /// HTTP transport of --url
-    #[arg(long, value_enum, default_value_t = HttpTransport::StreamableHttp, requires = "url")]
-    pub transport: HttpTransport,
-
-    /// Program and arguments of a stdio server, after `--`
-    #[arg(last = true, value_name = "PROGRAM", conflicts_with = "url")]
-    pub command: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -368,6 +426,50 @@ pub struct Watch {
     /// How long changes are gathered into one batch before --exec runs
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "200ms")]
     pub debounce: Duration,
+}
+
+/// Write the config files of MCP clients, or server.json, from the entries that match.
+///
+/// Takes every filter of `find` (live entries by default). To stdout, or with -o
+/// into a file: an existing client config is merged, keeping the user's other
+/// servers and settings and replacing only the entries mcpreg wrote last time
+/// (listed under its top-level "_mcpreg" key); the file is replaced atomically.
+/// Two entries with the same name, or a name the user's own servers use, are
+/// written under their ids. claude-desktop cannot run HTTP servers: they are
+/// skipped with a warning.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg export --to claude-desktop -o ~/.config/Claude/claude_desktop_config.json\n  mcpreg export --to claude-code --tag project -o .mcp.json\n  mcpreg export --to vscode -o .vscode/mcp.json\n  mcpreg export --to cursor -o ~/.cursor/mcp.json\n  mcpreg export --to server-json --name files --namespace io.github.me -o server.json"
+)]
+pub struct Export {
+    /// Format to write
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ExportTo,
+
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Write into this file (merging into a client config) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// server-json: namespace of names that are not reverse-DNS already (NS/NAME)
+    #[arg(long, value_name = "NS", default_value = "local.mcpreg")]
+    pub namespace: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportTo {
+    /// claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only
+    ClaudeDesktop,
+    /// .mcp.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
+    ClaudeCode,
+    /// .vscode/mcp.json: {"servers": {NAME: {type: stdio|http|sse, ...}}}
+    Vscode,
+    /// .cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
+    Cursor,
+    /// The official MCP Registry's server.json (schema 2025-12-11); an array when several match
+    ServerJson,
 }
 
 /// Print a shell completion script.

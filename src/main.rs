@@ -5,6 +5,7 @@ mod catalog;
 mod cli;
 mod commands;
 mod error;
+mod interop;
 mod mcp;
 mod output;
 mod store;

@@ -36,6 +36,12 @@ impl Output {
         }
     }
 
+    /// Bytes as they are: a document rendered elsewhere.
+    pub fn raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out.write_all(bytes)?;
+        Ok(())
+    }
+
     pub fn line(&mut self, text: impl std::fmt::Display) -> Result<()> {
         writeln!(self.out, "{text}")?;
         Ok(())

@@ -97,6 +97,23 @@ impl Transport {
     }
 }
 
+/// An absolute http or https URL with a host, as the `http` crate parses it; the
+/// reason otherwise.
+pub fn check_http_url(url: &str) -> Result<(), String> {
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|e: ureq::http::uri::InvalidUri| e.to_string())?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        Some(other) => return Err(format!("scheme {other:?} is not http or https")),
+        None => return Err("it has no http:// or https:// scheme".into()),
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err("it has no host".into());
+    }
+    Ok(())
+}
+
 fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty()
         && word

@@ -18,8 +18,12 @@ A negative answer: \fBfind\fR matched nothing, \fBhealth\fR found an expired or 
 \fBheartbeat\fR, \fBderegister\fR, \fBshow\fR or \fBhealth\fR named an id that is not registered.
 .TP
 \fB2\fR
-A usage error, or a runtime error: a registry file that does not parse, a lock timeout, an I/O error.
+A usage error, or a runtime error: a registry file that does not parse, a lock timeout, an I/O error,
+a \fBregister --from\fR or \fBexport -o\fR file that is not what its format requires.
 The registry is left untouched.
+.TP
+\fBrun\fR
+Exits with the status of the server it ran (128 + N when signal N ended it).
 "#;
 
 const FILES: &str = r#".SH FILES

@@ -6,13 +6,16 @@
 
 mod completions;
 mod deregister;
+mod export;
 mod find;
 mod health;
 mod heartbeat;
+mod lifecycle;
 mod list;
 mod man;
 mod prune;
 mod register;
+mod run;
 mod show;
 mod watch;
 
@@ -26,16 +29,23 @@ use crate::store::{self, Store};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// Success; something was found.
-    Success = 0,
+    Success,
     /// A negative answer: nothing matched, an id is unknown, a server is unhealthy.
-    Negative = 1,
+    Negative,
     /// Usage or runtime error.
-    Error = 2,
+    Error,
+    /// `run`: the exit status of the server it ran (128 + N for signal N).
+    Child(u8),
 }
 
 impl From<Exit> for std::process::ExitCode {
     fn from(e: Exit) -> Self {
-        std::process::ExitCode::from(e as u8)
+        std::process::ExitCode::from(match e {
+            Exit::Success => 0,
+            Exit::Negative => 1,
+            Exit::Error => 2,
+            Exit::Child(code) => code,
+        })
     }
 }
 
@@ -44,6 +54,8 @@ pub struct Context {
     pub out: Output,
     pub ui: Ui,
     pub now: Timestamp,
+    /// How long a writer of a file waits for its lock (`--lock-timeout`).
+    pub lock_timeout: std::time::Duration,
 }
 
 trait Run {
@@ -78,9 +90,11 @@ pub fn run(cli: Cli) -> Result<Exit> {
                     verbose: g.verbose,
                 },
                 now: Timestamp::now(),
+                lock_timeout: g.lock_timeout,
             };
             let exit = match command {
                 Command::Register(c) => c.run(&mut ctx),
+                Command::Run(c) => c.run(&mut ctx),
                 Command::Heartbeat(c) => c.run(&mut ctx),
                 Command::Deregister(c) => c.run(&mut ctx),
                 Command::List(c) => c.run(&mut ctx),
@@ -89,6 +103,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Prune(c) => c.run(&mut ctx),
                 Command::Health(c) => c.run(&mut ctx),
                 Command::Watch(c) => c.run(&mut ctx),
+                Command::Export(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
             }?;
             out = ctx.out;

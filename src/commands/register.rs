@@ -1,44 +1,167 @@
 //! `mcpreg register`: upsert one server and print its id.
 
-use super::{Context, Exit, Run, key_value};
+use super::{Context, Exit, Run, key_value, lifecycle};
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
 use crate::catalog::{Timestamp, Transport, id};
-use crate::cli::{AuthKind, HttpTransport, Register};
+use crate::cli::{AuthKind, Declare, HttpTransport, Register};
 use crate::error::{Error, Result};
-use crate::mcp::{self, ProbeOptions};
+use crate::interop;
+use crate::mcp::{self, ProbeOptions, ProbeReport};
+use crate::store::external;
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
 
 impl Run for Register {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
-        let mut registration = self.registration()?;
+        if let Some(path) = &self.from {
+            return self.register_from(ctx, path);
+        }
+        let mut registration = self.declare.registration(self.transport()?)?;
         if self.introspect {
             // Before the lock: a probe is slow, and a failed one writes nothing.
-            self.introspect(&mut registration)?;
+            let opts = ProbeOptions {
+                timeout: self.timeout,
+                ..ProbeOptions::default()
+            };
+            let report =
+                mcp::probe(&(&registration.transport).into(), &opts).map_err(|source| {
+                    Error::Probe {
+                        endpoint: registration.transport.endpoint(),
+                        source,
+                    }
+                })?;
+            self.declare.fill_from_probe(&mut registration, &report);
         }
-        let now = Timestamp::now();
-        let put = ctx.store.upsert(&registration.id, &mut |current| {
-            registration.apply(current, now)
-        })?;
-        ctx.ui.note(format_args!("{}: {put:?}", registration.id));
-        ctx.out.line(&registration.id)?;
-        Ok(Exit::Success)
+        // Signals are caught from before the entry exists, so none can end the
+        // process between registering and the loop that deregisters.
+        let signals = match self.keepalive {
+            true => Some(lifecycle::Signals::catch()?),
+            false => None,
+        };
+        put(ctx, &registration)?;
+        match signals {
+            Some(signals) => {
+                ctx.out.flush()?;
+                lifecycle::keep_alive(ctx, &registration, &signals, None)
+            }
+            None => Ok(Exit::Success),
+        }
     }
 }
 
+/// Writes one registration and prints its id.
+pub fn put(ctx: &mut Context, registration: &Registration) -> Result<()> {
+    let now = Timestamp::now();
+    let put = ctx.store.upsert(&registration.id, &mut |current| {
+        registration.apply(current, now)
+    })?;
+    ctx.ui.note(format_args!("{}: {put:?}", registration.id));
+    ctx.out.line(&registration.id)
+}
+
 impl Register {
-    /// Fills in what the server says it offers, where no flag said it already.
-    fn introspect(&self, registration: &mut Registration) -> Result<()> {
-        let opts = ProbeOptions {
-            timeout: self.timeout,
-            ..ProbeOptions::default()
-        };
-        let report = mcp::probe(&(&registration.transport).into(), &opts).map_err(|source| {
-            Error::Probe {
-                endpoint: registration.transport.endpoint(),
-                source,
+    /// `--from FILE`: every server in it, all checked before any is written.
+    fn register_from(&self, ctx: &mut Context, path: &Path) -> Result<Exit> {
+        let bad = |why: String| Error::usage("--from", format!("{}: {why}", path.display()));
+        let text = external::read_text(path)?.ok_or_else(|| bad("no such file".into()))?;
+        let import = interop::import(&text).map_err(bad)?;
+        for w in &import.warnings {
+            ctx.ui.warn(format_args!("{}: {w}", path.display()));
+        }
+        let tags = nonempty("--tag", &self.declare.tags)?;
+        let meta = pairs("--meta", &self.declare.meta)?;
+        check_ttl(self.declare.ttl)?;
+        let mut registrations = import.registrations;
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &mut registrations {
+            if !seen.insert(r.id.clone()) {
+                return Err(bad(format!(
+                    "two servers in the file get the id {:?} (same name and endpoint)",
+                    r.id
+                )));
             }
-        })?;
+            for t in &tags {
+                if !r.tags.contains(t) {
+                    r.tags.push(t.clone());
+                }
+            }
+            r.meta.extend(meta.clone());
+            if self.declare.ttl.is_some() {
+                r.ttl = self.declare.ttl;
+            }
+        }
+        let now = Timestamp::now();
+        let ids: Vec<String> = registrations.iter().map(|r| r.id.clone()).collect();
+        let puts = ctx
+            .store
+            .upsert_many(&ids, &mut |i, current| registrations[i].apply(current, now))?;
+        ctx.ui.note(format_args!(
+            "{}: {} server(s) from a {}",
+            path.display(),
+            ids.len(),
+            import.kind
+        ));
+        for (id, put) in ids.iter().zip(puts) {
+            ctx.ui.note(format_args!("{id}: {put:?}"));
+            ctx.out.line(id)?;
+        }
+        Ok(Exit::Success)
+    }
+
+    fn transport(&self) -> Result<Transport> {
+        match (&self.url, self.command.split_first()) {
+            (Some(url), None) => http_transport(url, self.transport, &self.declare.headers),
+            (None, Some((program, args))) if !program.is_empty() => Ok(Transport::Stdio {
+                command: program.clone(),
+                args: args.to_vec(),
+                env: pairs("--env", &self.env)?,
+            }),
+            (None, Some(_)) => Err(Error::usage("PROGRAM", "the program after `--` is empty")),
+            // clap enforces exactly one of the two; keep the message should that change.
+            _ => Err(Error::usage(
+                "--url",
+                "give either --url URL or `-- PROGRAM [ARGS...]`, not both",
+            )),
+        }
+    }
+}
+
+/// The transport of `--url`, `--transport` and `--header`.
+pub fn http_transport(url: &str, kind: HttpTransport, headers: &[String]) -> Result<Transport> {
+    check_url("--url", url)?;
+    let headers = pairs("--header", headers)?;
+    Ok(match kind {
+        HttpTransport::StreamableHttp => Transport::StreamableHttp {
+            url: url.to_owned(),
+            headers,
+        },
+        HttpTransport::Sse => Transport::Sse {
+            url: url.to_owned(),
+            headers,
+        },
+    })
+}
+
+fn check_ttl(ttl: Option<Duration>) -> Result<()> {
+    if let Some(ttl) = ttl
+        && (ttl.subsec_nanos() != 0 || ttl.as_secs() == 0)
+    {
+        return Err(Error::usage(
+            "--ttl",
+            format!(
+                "{} is not a whole number of seconds of at least 1s",
+                humantime::format_duration(ttl)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Declare {
+    /// Fills in what the server says it offers, where no flag said it already.
+    pub fn fill_from_probe(&self, registration: &mut Registration, report: &ProbeReport) {
         if self.tools.is_empty() {
             registration.tools = report
                 .tools
@@ -78,16 +201,20 @@ impl Register {
             registration.version.clone_from(&report.server_version);
         }
         registration.probed = Some(report.probed());
-        Ok(())
     }
 
     /// Checks every flag and builds the declaration; nothing is touched on error.
-    fn registration(&self) -> Result<Registration> {
-        let name = self.name.trim();
+    pub fn registration(&self, transport: Transport) -> Result<Registration> {
+        let name = self.name.as_deref().map(str::trim).unwrap_or_default();
         if name.is_empty() {
-            return Err(Error::usage("--name", "a server needs a non-empty name"));
+            return Err(Error::usage(
+                "--name",
+                match self.name {
+                    None => "required: a server needs a name (or use --from FILE)",
+                    Some(_) => "a server needs a non-empty name",
+                },
+            ));
         }
-        let transport = self.transport()?;
         let id = match &self.id {
             Some(given) => {
                 id::validate(given)
@@ -123,17 +250,7 @@ impl Register {
         if let Some(url) = &self.health_url {
             check_url("--health-url", url)?;
         }
-        if let Some(ttl) = self.ttl
-            && (ttl.subsec_nanos() != 0 || ttl.as_secs() == 0)
-        {
-            return Err(Error::usage(
-                "--ttl",
-                format!(
-                    "{} is not a whole number of seconds of at least 1s",
-                    humantime::format_duration(ttl)
-                ),
-            ));
-        }
+        check_ttl(self.ttl)?;
         Ok(Registration {
             id,
             name: name.to_owned(),
@@ -155,36 +272,6 @@ impl Register {
             ttl: self.ttl,
             probed: None,
         })
-    }
-
-    fn transport(&self) -> Result<Transport> {
-        match (&self.url, self.command.split_first()) {
-            (Some(url), None) => {
-                check_url("--url", url)?;
-                let headers = pairs("--header", &self.headers)?;
-                Ok(match self.transport {
-                    HttpTransport::StreamableHttp => Transport::StreamableHttp {
-                        url: url.clone(),
-                        headers,
-                    },
-                    HttpTransport::Sse => Transport::Sse {
-                        url: url.clone(),
-                        headers,
-                    },
-                })
-            }
-            (None, Some((program, args))) if !program.is_empty() => Ok(Transport::Stdio {
-                command: program.clone(),
-                args: args.to_vec(),
-                env: pairs("--env", &self.env)?,
-            }),
-            (None, Some(_)) => Err(Error::usage("PROGRAM", "the program after `--` is empty")),
-            // clap enforces exactly one of the two; keep the message should that change.
-            _ => Err(Error::usage(
-                "--url",
-                "give either --url URL or `-- PROGRAM [ARGS...]`, not both",
-            )),
-        }
     }
 
     fn tools(&self) -> Result<Vec<Tool>> {
@@ -213,7 +300,7 @@ impl Register {
 }
 
 /// Values of a repeatable flag: none empty, duplicates dropped, order kept.
-fn nonempty(flag: &str, values: &[String]) -> Result<Vec<String>> {
+pub fn nonempty(flag: &str, values: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::with_capacity(values.len());
     for v in values {
         if v.is_empty() {
@@ -226,7 +313,7 @@ fn nonempty(flag: &str, values: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn pairs(flag: &str, values: &[String]) -> Result<BTreeMap<String, String>> {
+pub fn pairs(flag: &str, values: &[String]) -> Result<BTreeMap<String, String>> {
     values
         .iter()
         .map(|s| key_value(flag, s).map(|(k, v)| (k.to_owned(), v.to_owned())))
@@ -234,18 +321,7 @@ fn pairs(flag: &str, values: &[String]) -> Result<BTreeMap<String, String>> {
 }
 
 /// An absolute http or https URL with a host, as the `http` crate parses it.
-fn check_url(flag: &str, url: &str) -> Result<()> {
-    let bad = |why: &str| Error::usage(flag, format!("{url:?} is not a valid URL: {why}"));
-    let uri: ureq::http::Uri = url
-        .parse()
-        .map_err(|e: ureq::http::uri::InvalidUri| bad(&e.to_string()))?;
-    match uri.scheme_str() {
-        Some("http" | "https") => {}
-        Some(other) => return Err(bad(&format!("scheme {other:?} is not http or https"))),
-        None => return Err(bad("it has no http:// or https:// scheme")),
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(bad("it has no host"));
-    }
-    Ok(())
+pub fn check_url(flag: &str, url: &str) -> Result<()> {
+    crate::catalog::model::check_http_url(url)
+        .map_err(|why| Error::usage(flag, format!("{url:?} is not a valid URL: {why}")))
 }

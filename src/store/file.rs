@@ -22,7 +22,7 @@ use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
 /// Mode of a registry this process creates: it holds commands and environments.
-const NEW_FILE_MODE: u32 = 0o600;
+pub const NEW_FILE_MODE: u32 = 0o600;
 
 pub struct FileStore {
     path: PathBuf,
@@ -64,17 +64,11 @@ impl FileStore {
     }
 
     fn temp_path(&self) -> PathBuf {
-        let mut name = std::ffi::OsString::from(".");
-        name.push(self.path.file_name().unwrap_or_default());
-        name.push(".tmp");
-        self.path.with_file_name(name)
+        temp_path(&self.path)
     }
 
     fn folder(&self) -> &Path {
-        match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        }
+        folder_of(&self.path)
     }
 
     fn snapshot(&self) -> Result<Option<Snapshot>> {
@@ -135,7 +129,7 @@ impl FileStore {
         let out = f(&mut doc)?;
         if doc.is_dirty() {
             let mode = snap.as_ref().and_then(|s| s.mode).unwrap_or(NEW_FILE_MODE);
-            self.replace(&doc.to_bytes()?, mode)?;
+            atomic_write(&self.path, &doc.to_bytes()?, mode)?;
         } else {
             self.remove_stray_temp()?;
         }
@@ -189,29 +183,6 @@ impl FileStore {
         }
     }
 
-    fn replace(&self, bytes: &[u8], mode: u32) -> Result<()> {
-        let temp = self.temp_path();
-        let io_err = |e| Error::io(&temp, e);
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(NEW_FILE_MODE)
-            .open(&temp)
-            .map_err(io_err)?;
-        if mode != NEW_FILE_MODE {
-            file.set_permissions(fs::Permissions::from_mode(mode))
-                .map_err(io_err)?;
-        }
-        file.write_all(bytes).map_err(io_err)?;
-        file.sync_data().map_err(io_err)?;
-        drop(file);
-        fs::rename(&temp, &self.path).map_err(|e| Error::io(&self.path, e))?;
-        File::open(self.folder())
-            .and_then(|dir| dir.sync_all())
-            .map_err(|e| Error::io(self.folder(), e))
-    }
-
     fn remove_stray_temp(&self) -> Result<()> {
         match fs::remove_file(self.temp_path()) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(self.temp_path(), e)),
@@ -255,6 +226,50 @@ fn poll_file(path: PathBuf, wake: Sender<Wake>) -> Poller {
         }
     });
     Poller(stop)
+}
+
+/// `.<file>.tmp` in the file's folder: where [`atomic_write`] stages a new version.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".tmp");
+    path.with_file_name(name)
+}
+
+/// The folder a file lives in (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Replaces `path` with `bytes` so that a reader sees the whole old or the whole
+/// new file, and a crash leaves at worst the temp file: write `.<file>.tmp` in the
+/// same folder with `mode`, fsync, rename over `path`, fsync the folder. The caller
+/// holds whatever lock excludes other writers of the same temp file.
+pub fn atomic_write(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let temp = temp_path(path);
+    let io_err = |e| Error::io(&temp, e);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(NEW_FILE_MODE)
+        .open(&temp)
+        .map_err(io_err)?;
+    if mode != NEW_FILE_MODE {
+        file.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(io_err)?;
+    }
+    file.write_all(bytes).map_err(io_err)?;
+    file.sync_data().map_err(io_err)?;
+    drop(file);
+    fs::rename(&temp, path).map_err(|e| Error::io(path, e))?;
+    let folder = folder_of(path);
+    File::open(folder)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|e| Error::io(folder, e))
 }
 
 impl Store for FileStore {
@@ -301,6 +316,22 @@ impl Store for FileStore {
         self.transact(|doc| {
             let current = doc.get(id)?;
             doc.put(make(current.as_ref()))
+        })
+    }
+
+    fn upsert_many(
+        &self,
+        ids: &[String],
+        make: &mut dyn FnMut(usize, Option<&Entry>) -> Entry,
+    ) -> Result<Vec<Put>> {
+        self.transact(|doc| {
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let current = doc.get(id)?;
+                    doc.put(make(i, current.as_ref()))
+                })
+                .collect()
         })
     }
 

@@ -7,6 +7,7 @@
 
 mod document;
 mod etcd;
+pub mod external;
 pub mod file;
 mod layout;
 
@@ -65,6 +66,20 @@ pub trait Store {
     /// Writes the entry `make` builds from the current one under `id`, atomically
     /// with respect to every other writer. `make` may run more than once.
     fn upsert(&self, id: &str, make: &mut dyn FnMut(Option<&Entry>) -> Entry) -> Result<Put>;
+
+    /// Upserts several entries: `make(i, current)` builds the entry for `ids[i]`.
+    /// The file store does it in one atomic step (all or nothing); `make` may run
+    /// more than once.
+    fn upsert_many(
+        &self,
+        ids: &[String],
+        make: &mut dyn FnMut(usize, Option<&Entry>) -> Entry,
+    ) -> Result<Vec<Put>> {
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| self.upsert(id, &mut |current| make(i, current)))
+            .collect()
+    }
 
     /// Renews the leases of `ids`: `heartbeat`. Results come in the order of `ids`.
     fn touch(&self, ids: &[String], ttl: Option<Duration>, now: Timestamp) -> Result<Vec<Touched>>;

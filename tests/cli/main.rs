@@ -7,7 +7,9 @@ mod support;
 mod bad_input;
 mod commands;
 mod etcd;
+mod export;
 mod generated;
+mod lifecycle;
 #[path = "../mcp_fakes/mod.rs"]
 mod mcp_fakes;
 mod peers;

@@ -1,0 +1,144 @@
+//! Staying registered while a server lives: `register --keepalive` and `run`.
+//!
+//! No async runtime: a signal-hook thread turns SIGINT and SIGTERM into events on a
+//! channel, `run` adds a thread that waits for its child and sends its exit status
+//! on the same channel, and the main thread heartbeats on `recv_timeout`'s clock.
+
+use super::{Context, Exit};
+use crate::catalog::Timestamp;
+use crate::catalog::registration::Registration;
+use crate::error::{Error, Result};
+use crate::store::Touched;
+use signal_hook::consts::{SIGINT, SIGTERM};
+use std::process::ExitStatus;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// The ttl of `run` when --ttl is not given.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(30);
+
+pub enum Event {
+    Signal(i32),
+    Exited(ExitStatus),
+}
+
+/// SIGINT and SIGTERM, caught from now on and delivered as events.
+pub struct Signals {
+    pub rx: Receiver<Event>,
+    pub tx: Sender<Event>,
+}
+
+impl Signals {
+    pub fn catch() -> Result<Self> {
+        let (tx, rx) = mpsc::channel();
+        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+            .map_err(|e| Error::usage("--keepalive", format!("cannot catch signals: {e}")))?;
+        let to = tx.clone();
+        std::thread::spawn(move || {
+            for signal in signals.forever() {
+                if to.send(Event::Signal(signal)).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Signals { rx, tx })
+    }
+}
+
+/// Sends `signal` to the process group `pgid` (the child `run` started and
+/// whatever it started).
+pub fn signal_group(pgid: i32, signal: i32) {
+    // SAFETY: kill has no memory preconditions; a group that is gone is ESRCH.
+    unsafe {
+        libc::kill(-pgid, signal);
+    }
+}
+
+/// The exit status of `run`: the child's code, or 128 + the signal that ended it.
+pub fn exit_of(status: ExitStatus) -> Exit {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Exit::Child(u8::try_from(code & 0xff).unwrap_or(1)),
+        (None, Some(signal)) => Exit::Child(u8::try_from(128 + signal).unwrap_or(255)),
+        (None, None) => Exit::Error,
+    }
+}
+
+/// Heartbeats `registration` every ttl/3 until a signal (alone) or the child's exit
+/// (with `child`, whose group receives the signals instead); then deregisters.
+pub fn keep_alive(
+    ctx: &mut Context,
+    registration: &Registration,
+    signals: &Signals,
+    child: Option<i32>,
+) -> Result<Exit> {
+    let every = registration.ttl.unwrap_or(DEFAULT_TTL) / 3;
+    let mut next = Instant::now() + every;
+    let exit = loop {
+        match signals
+            .rx
+            .recv_timeout(next.saturating_duration_since(Instant::now()))
+        {
+            Ok(Event::Signal(signal)) => match child {
+                None => {
+                    ctx.ui.note(format_args!(
+                        "{}: signal {signal}; deregistering",
+                        registration.id
+                    ));
+                    break Exit::Success;
+                }
+                Some(pgid) => signal_group(pgid, signal),
+            },
+            Ok(Event::Exited(status)) => {
+                ctx.ui.note(format_args!(
+                    "{}: server exited ({status}); deregistering",
+                    registration.id
+                ));
+                break exit_of(status);
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                heartbeat(ctx, registration);
+                next = Instant::now() + every;
+            }
+            Err(RecvTimeoutError::Disconnected) => break Exit::Error,
+        }
+    };
+    if let Err(e) = ctx.store.remove(std::slice::from_ref(&registration.id)) {
+        ctx.ui.warn(format_args!(
+            "{}: could not deregister: {e}",
+            registration.id
+        ));
+        return Ok(Exit::Error);
+    }
+    Ok(exit)
+}
+
+/// One heartbeat; registers again when a prune removed the entry. Failures are
+/// reported and retried at the next beat: a lock held for a moment must not end a
+/// server's registration.
+fn heartbeat(ctx: &mut Context, registration: &Registration) {
+    let now = Timestamp::now();
+    match ctx
+        .store
+        .touch(std::slice::from_ref(&registration.id), None, now)
+    {
+        Ok(touched) if touched.first() == Some(&Touched::Missing) => {
+            ctx.ui.warn(format_args!(
+                "{}: no longer registered (pruned?); registering again",
+                registration.id
+            ));
+            if let Err(e) = ctx.store.upsert(&registration.id, &mut |current| {
+                registration.apply(current, now)
+            }) {
+                ctx.ui.warn(format_args!(
+                    "{}: registering again failed: {e}",
+                    registration.id
+                ));
+            }
+        }
+        Ok(_) => ctx.ui.note(format_args!("{}: heartbeat", registration.id)),
+        Err(e) => ctx
+            .ui
+            .warn(format_args!("{}: heartbeat failed: {e}", registration.id)),
+    }
+}

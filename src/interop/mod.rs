@@ -1,0 +1,291 @@
+//! The registry and the rest of the MCP ecosystem: client config files (Claude
+//! Desktop, Claude Code, VS Code, Cursor) and the official MCP Registry's
+//! `server.json`. Pure conversions between their documents and the catalog's
+//! types; reading and writing the files is the store's business (`store::external`).
+//!
+//! Export writes what each format can express. Import (`register --from`) reads a
+//! file, detects its kind by shape, and checks it against what its format requires,
+//! with errors that name the field (`mcpServers.files.command: ...`).
+
+pub mod clients;
+pub mod server_json;
+
+use crate::catalog::model::{Auth, Prompt, Resource, Tool, check_http_url};
+use crate::catalog::registration::Registration;
+use crate::catalog::{Entry, Transport, id};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// What an import found: one registration per server, and what it had to leave out.
+#[derive(Debug, Default)]
+pub struct Import {
+    /// `server.json`, `claude-code`, ... for messages.
+    pub kind: &'static str,
+    pub registrations: Vec<Registration>,
+    pub warnings: Vec<String>,
+}
+
+/// Everything a registration declares, as mcpreg keeps it inside formats that
+/// cannot express it all (`server.json`'s `_meta`), so that an export read back
+/// with `register --from` gives the same entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+    pub transport: Transport,
+    #[serde(default)]
+    pub tools: Vec<Tool>,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    #[serde(default)]
+    pub prompts: Vec<Prompt>,
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub meta: BTreeMap<String, String>,
+    #[serde(default)]
+    pub auth: Auth,
+    #[serde(default)]
+    pub health_url: Option<String>,
+    /// The lease's ttl in seconds; null: no lease.
+    #[serde(default)]
+    pub ttl_s: Option<u64>,
+}
+
+impl Declaration {
+    pub fn of(e: &Entry) -> Self {
+        Declaration {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            description: e.description.clone(),
+            version: e.version.clone(),
+            transport: e.transport.clone(),
+            tools: e.tools.clone(),
+            resources: e.resources.clone(),
+            prompts: e.prompts.clone(),
+            capabilities: e.capabilities.clone(),
+            tags: e.tags.clone(),
+            meta: e.meta.clone(),
+            auth: e.auth,
+            health_url: e.health_url.clone(),
+            ttl_s: e.lease.map(|l| l.ttl_s),
+        }
+    }
+
+    /// Checks what `register` would check of the same flags; `at` names the field.
+    pub fn into_registration(self, at: &str) -> Result<Registration, String> {
+        id::validate(&self.id).map_err(|why| format!("{at}.id: {:?}: {why}", self.id))?;
+        let mut r = plain(&self.name, self.transport, at)?;
+        if self.ttl_s == Some(0) {
+            return Err(format!("{at}.ttl_s: a lease is at least 1 second"));
+        }
+        if let Some(url) = &self.health_url {
+            check_http_url(url).map_err(|why| format!("{at}.health_url: {url:?}: {why}"))?;
+        }
+        r.id = self.id;
+        r.description = self.description;
+        r.version = self.version;
+        r.tools = self.tools;
+        r.resources = self.resources;
+        r.prompts = self.prompts;
+        r.capabilities = self.capabilities;
+        r.tags = self.tags;
+        r.meta = self.meta;
+        r.auth = self.auth;
+        r.health_url = self.health_url;
+        r.ttl = self.ttl_s.map(Duration::from_secs);
+        Ok(r)
+    }
+}
+
+/// A registration of a name and an endpoint and nothing else, checked as the
+/// `register` flags are; the id derived as `register` derives it.
+pub fn plain(name: &str, transport: Transport, at: &str) -> Result<Registration, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(format!("{at}: a server needs a non-empty name"));
+    }
+    match &transport {
+        Transport::Stdio { command, .. } if command.is_empty() => {
+            return Err(format!("{at}.command: cannot be empty"));
+        }
+        Transport::Stdio { .. } => {}
+        Transport::StreamableHttp { url, .. } | Transport::Sse { url, .. } => {
+            check_http_url(url).map_err(|why| format!("{at}.url: {url:?} is not valid: {why}"))?;
+        }
+    }
+    Ok(Registration {
+        id: id::derive(name, &transport),
+        name: name.to_owned(),
+        description: None,
+        version: None,
+        transport,
+        tools: Vec::new(),
+        resources: Vec::new(),
+        prompts: Vec::new(),
+        capabilities: Vec::new(),
+        tags: Vec::new(),
+        meta: BTreeMap::new(),
+        auth: Auth::None,
+        health_url: None,
+        ttl: None,
+        probed: None,
+    })
+}
+
+/// Reads any supported file: a `server.json` (or a JSON array of them) or one of the
+/// four client configs, told apart by shape. Errors name the field at fault.
+pub fn import(text: &str) -> Result<Import, String> {
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not JSON: line {}, column {}: {e}", e.line(), e.column()))?;
+    let mut import = Import::default();
+    match &doc {
+        Value::Array(items) => {
+            import.kind = "server.json";
+            if items.is_empty() {
+                return Err("an empty array: no server.json documents to import".into());
+            }
+            for (i, item) in items.iter().enumerate() {
+                server_json::import(item, &format!("[{i}]"), &mut import)?;
+            }
+        }
+        Value::Object(map) => {
+            if map.contains_key("mcpServers") || map.contains_key("servers") {
+                clients::import(map, &mut import)?;
+            } else if [
+                "$schema",
+                "name",
+                "description",
+                "version",
+                "remotes",
+                "packages",
+            ]
+            .iter()
+            .any(|k| map.contains_key(*k))
+            {
+                import.kind = "server.json";
+                server_json::import(&doc, "", &mut import)?;
+            } else {
+                return Err("neither a server.json (no `name`, `version`, `remotes`) nor a client config (no `mcpServers` or `servers`)".into());
+            }
+        }
+        _ => return Err("a server.json or client config is a JSON object".into()),
+    }
+    if import.registrations.is_empty() {
+        return Err(format!(
+            "no server to register in this {}{}",
+            import.kind,
+            match import.warnings.last() {
+                Some(w) => format!(" ({w})"),
+                None => String::new(),
+            }
+        ));
+    }
+    Ok(import)
+}
+
+/// Field access with messages that name the field.
+pub(crate) fn string_at<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<Option<&'a str>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(format!(
+            "{}: must be a string, not {}",
+            join(at, key),
+            kind_of(other)
+        )),
+    }
+}
+
+pub(crate) fn string_map_at(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<BTreeMap<String, String>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(BTreeMap::new()),
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k.clone(), s.clone())),
+                other => Err(format!(
+                    "{}: must be a string, not {}",
+                    join(&join(at, key), k),
+                    kind_of(other)
+                )),
+            })
+            .collect(),
+        Some(other) => Err(format!(
+            "{}: must be an object of strings, not {}",
+            join(at, key),
+            kind_of(other)
+        )),
+    }
+}
+
+pub(crate) fn string_list_at(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<Vec<String>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!(
+                    "{}[{i}]: must be a string, not {}",
+                    join(at, key),
+                    kind_of(other)
+                )),
+            })
+            .collect(),
+        Some(other) => Err(format!(
+            "{}: must be an array of strings, not {}",
+            join(at, key),
+            kind_of(other)
+        )),
+    }
+}
+
+/// `a.b`, or `b` at the top.
+pub(crate) fn join(at: &str, key: &str) -> String {
+    if at.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{at}.{key}")
+    }
+}
+
+pub(crate) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Pretty JSON with a final newline, as people keep config files.
+pub fn to_bytes(v: &impl Serialize) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,466 @@
+//! `server.json`, the official MCP Registry's description of one server, schema
+//! <https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json>
+//! (vendored, byte for byte, in `tests/data/server.schema.json`).
+//!
+//! **Export.** `name` is the entry's name when it already is reverse-DNS with one
+//! `/` (`io.github.me/files`), else `NAMESPACE/NAME` (`--namespace`, default
+//! `local.mcpreg`) with characters the schema refuses replaced by `-`.
+//! `description` is cut to 100 characters (a missing one becomes `MCP server
+//! NAME`), a missing `version` becomes `0.0.0`. HTTP entries become `remotes`;
+//! stdio entries run as `npx -y PKG@VER` or `uvx PKG==VER` also become npm or pypi
+//! `packages`. Everything else — a local command, tags, tools, the lease, and the
+//! fields cut or made up above — is kept whole under `_meta.mcpreg`, so
+//! `register --from` gives back the same entry.
+//!
+//! **Import.** With `_meta.mcpreg`, that declaration is registered as it stands.
+//! Without, each remote becomes an HTTP entry and each npm or pypi package a stdio
+//! entry (`npx -y PKG@VER`, `uvx PKG==VER`), all named `name`.
+
+use super::{Declaration, Import, join, kind_of, plain, string_at};
+use crate::catalog::model::check_http_url;
+use crate::catalog::{Entry, Transport};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+pub const SCHEMA_URL: &str =
+    "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
+
+/// mcpreg's own key under `_meta`.
+pub const META_KEY: &str = "mcpreg";
+
+const MAX_DESCRIPTION: usize = 100;
+
+/// Reverse-DNS with exactly one `/`: `^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$`, 3 to 200 chars.
+pub fn name_problem(name: &str) -> Option<String> {
+    let len = name.chars().count();
+    if !(3..=200).contains(&len) {
+        return Some(format!(
+            "{name:?} is {len} characters; 3 to 200 are allowed"
+        ));
+    }
+    let ok = match name.split_once('/') {
+        Some((ns, rest)) => {
+            !ns.is_empty()
+                && !rest.is_empty()
+                && ns
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+        }
+        None => false,
+    };
+    (!ok).then(|| {
+        format!(
+            "{name:?} is not in reverse-DNS form with exactly one '/' (like io.github.user/weather)"
+        )
+    })
+}
+
+fn registry_name(e: &Entry, namespace: &str) -> String {
+    if name_problem(&e.name).is_none() {
+        return e.name.clone();
+    }
+    let mut local: String = e
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if local.trim_matches('-').is_empty() {
+        local.clone_from(&e.id);
+    }
+    let max = 200usize.saturating_sub(namespace.len() + 1);
+    let local: String = local.chars().take(max.max(1)).collect();
+    format!("{namespace}/{local}")
+}
+
+fn clip(text: &str) -> String {
+    if text.chars().count() <= MAX_DESCRIPTION {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(MAX_DESCRIPTION - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The server.json of one entry; fields of `existing` mcpreg does not write
+/// (repository, websiteUrl, title, icons, other `_meta` keys) are kept.
+pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Document {
+    let mut doc = existing.cloned().unwrap_or_default();
+    let name = registry_name(e, namespace);
+    // $schema, name, description, version first, as the registry's examples have them.
+    for key in ["$schema", "name", "description", "version"] {
+        doc.shift_remove(key);
+    }
+    let rest = std::mem::take(&mut doc);
+    let description = match e.description.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => clip(d),
+        _ => clip(&format!("MCP server {}", e.name)),
+    };
+    doc.insert("$schema".into(), json!(SCHEMA_URL));
+    doc.insert("name".into(), json!(name));
+    doc.insert("description".into(), json!(description));
+    let version: String = e
+        .version
+        .as_deref()
+        .unwrap_or("0.0.0")
+        .chars()
+        .take(255)
+        .collect();
+    doc.insert("version".into(), json!(version));
+    doc.extend(rest);
+    doc.shift_remove("remotes");
+    doc.shift_remove("packages");
+    match &e.transport {
+        Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
+            let mut remote = Map::new();
+            remote.insert("type".into(), json!(e.transport.kind()));
+            remote.insert("url".into(), json!(url));
+            if !headers.is_empty() {
+                remote.insert("headers".into(), key_values(headers));
+            }
+            doc.insert("remotes".into(), json!([remote]));
+        }
+        Transport::Stdio { command, args, env } => {
+            if let Some(package) = package_of(command, args, env) {
+                doc.insert("packages".into(), json!([package]));
+            }
+        }
+    }
+    let mut meta = match doc.shift_remove("_meta") {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    meta.insert(
+        META_KEY.into(),
+        serde_json::to_value(Declaration::of(e)).unwrap_or(Value::Null),
+    );
+    doc.insert("_meta".into(), Value::Object(meta));
+    doc
+}
+
+/// A server.json object, keys in the order written.
+pub type Document = indexmap::IndexMap<String, Value>;
+
+fn key_values(map: &BTreeMap<String, String>) -> Value {
+    Value::Array(
+        map.iter()
+            .map(|(k, v)| {
+                let secret = k.eq_ignore_ascii_case("authorization")
+                    || k.to_ascii_lowercase().contains("token")
+                    || k.to_ascii_lowercase().contains("key");
+                json!({"name": k, "value": v, "isSecret": secret})
+            })
+            .collect(),
+    )
+}
+
+/// An npm or pypi package for `npx -y PKG[@VER] ARGS...` or `uvx PKG[==VER] ARGS...`.
+fn package_of(command: &str, args: &[String], env: &BTreeMap<String, String>) -> Option<Value> {
+    let program = command.rsplit('/').next().unwrap_or(command);
+    let (registry, spec, rest) = match (program, args) {
+        ("npx", [y, spec, rest @ ..]) if y == "-y" || y == "--yes" => ("npm", spec, rest),
+        ("uvx", [spec, rest @ ..]) if !spec.starts_with('-') => ("pypi", spec, rest),
+        _ => return None,
+    };
+    let (identifier, version) = if registry == "npm" {
+        match spec.rfind('@') {
+            Some(i) if i > 0 => (&spec[..i], Some(&spec[i + 1..])),
+            _ => (spec.as_str(), None),
+        }
+    } else {
+        match spec.split_once("==") {
+            Some((p, v)) => (p, Some(v)),
+            None => (spec.as_str(), None),
+        }
+    };
+    if identifier.is_empty() || version.is_some_and(|v| v.is_empty() || v == "latest") {
+        return None;
+    }
+    let mut p = Map::new();
+    p.insert("registryType".into(), json!(registry));
+    p.insert("identifier".into(), json!(identifier));
+    if let Some(v) = version {
+        p.insert("version".into(), json!(v));
+    }
+    p.insert(
+        "runtimeHint".into(),
+        json!(if registry == "npm" { "npx" } else { "uvx" }),
+    );
+    p.insert("transport".into(), json!({"type": "stdio"}));
+    if !rest.is_empty() {
+        p.insert(
+            "packageArguments".into(),
+            Value::Array(
+                rest.iter()
+                    .map(|a| json!({"type": "positional", "value": a}))
+                    .collect(),
+            ),
+        );
+    }
+    if !env.is_empty() {
+        p.insert("environmentVariables".into(), key_values(env));
+    }
+    Some(Value::Object(p))
+}
+
+/// The registrations one server.json holds; `at` prefixes field names (`[2]`).
+pub fn import(doc: &Value, at: &str, import: &mut Import) -> Result<(), String> {
+    let Value::Object(obj) = doc else {
+        return Err(format!(
+            "{}a server.json is a JSON object, not {}",
+            if at.is_empty() {
+                String::new()
+            } else {
+                format!("{at}: ")
+            },
+            kind_of(doc)
+        ));
+    };
+    let field = |k: &str| join(at, k);
+    let name = string_at(obj, "name", at)?.ok_or_else(|| {
+        format!(
+            "{}: required (reverse-DNS, like io.github.user/weather)",
+            field("name")
+        )
+    })?;
+    if let Some(why) = name_problem(name) {
+        return Err(format!("{}: {why}", field("name")));
+    }
+    let description = string_at(obj, "description", at)?
+        .ok_or_else(|| format!("{}: required", field("description")))?;
+    let chars = description.chars().count();
+    if chars == 0 || chars > MAX_DESCRIPTION {
+        return Err(format!(
+            "{}: {chars} characters; 1 to {MAX_DESCRIPTION} are allowed",
+            field("description")
+        ));
+    }
+    let version =
+        string_at(obj, "version", at)?.ok_or_else(|| format!("{}: required", field("version")))?;
+    if version.chars().count() > 255 {
+        return Err(format!("{}: longer than 255 characters", field("version")));
+    }
+    if let Some(schema) = string_at(obj, "$schema", at)?
+        && !schema.contains("server.schema.json")
+    {
+        return Err(format!(
+            "{}: {schema:?} is not a server.json schema",
+            field("$schema")
+        ));
+    }
+
+    // mcpreg's own declaration, when the file came from `export --to server-json`.
+    if let Some(meta) = obj.get("_meta") {
+        let Value::Object(meta) = meta else {
+            return Err(format!(
+                "{}: must be an object, not {}",
+                field("_meta"),
+                kind_of(meta)
+            ));
+        };
+        if let Some(ours) = meta.get(META_KEY) {
+            let here = format!("{}.{META_KEY}", field("_meta"));
+            let declaration: Declaration =
+                serde_json::from_value(ours.clone()).map_err(|e| format!("{here}: {e}"))?;
+            import
+                .registrations
+                .push(declaration.into_registration(&here)?);
+            return Ok(());
+        }
+    }
+
+    let before = import.registrations.len();
+    let mut add = |transport: Transport, at: &str| -> Result<(), String> {
+        let mut r = plain(name, transport, at)?;
+        r.description = Some(description.to_owned());
+        r.version = Some(version.to_owned());
+        import.registrations.push(r);
+        Ok(())
+    };
+    for (i, remote) in array_at(obj, "remotes", at)?.iter().enumerate() {
+        let here = format!("{}[{i}]", field("remotes"));
+        let Value::Object(r) = remote else {
+            return Err(format!(
+                "{here}: must be an object, not {}",
+                kind_of(remote)
+            ));
+        };
+        let kind = string_at(r, "type", &here)?
+            .ok_or_else(|| format!("{here}.type: required (streamable-http or sse)"))?;
+        let url = string_at(r, "url", &here)?.ok_or_else(|| format!("{here}.url: required"))?;
+        if url.chars().any(char::is_whitespace) {
+            return Err(format!("{here}.url: {url:?} contains white space"));
+        }
+        check_http_url(url).map_err(|why| format!("{here}.url: {url:?}: {why}"))?;
+        let headers = headers_at(r, "headers", &here, &mut import.warnings)?;
+        let transport = match kind {
+            "streamable-http" => Transport::StreamableHttp {
+                url: url.to_owned(),
+                headers,
+            },
+            "sse" => Transport::Sse {
+                url: url.to_owned(),
+                headers,
+            },
+            other => {
+                return Err(format!(
+                    "{here}.type: {other:?} is not streamable-http or sse"
+                ));
+            }
+        };
+        add(transport, &here)?;
+    }
+    for (i, package) in array_at(obj, "packages", at)?.iter().enumerate() {
+        let here = format!("{}[{i}]", field("packages"));
+        let Value::Object(p) = package else {
+            return Err(format!(
+                "{here}: must be an object, not {}",
+                kind_of(package)
+            ));
+        };
+        let registry = string_at(p, "registryType", &here)?
+            .ok_or_else(|| format!("{here}.registryType: required"))?;
+        let identifier = string_at(p, "identifier", &here)?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| format!("{here}.identifier: required"))?;
+        let version = string_at(p, "version", &here)?;
+        if version == Some("latest") || version == Some("") {
+            return Err(format!("{here}.version: must be one specific version"));
+        }
+        let transport_kind = match p.get("transport") {
+            Some(Value::Object(t)) => string_at(t, "type", &format!("{here}.transport"))?
+                .ok_or_else(|| format!("{here}.transport.type: required"))?,
+            Some(other) => {
+                return Err(format!(
+                    "{here}.transport: must be an object, not {}",
+                    kind_of(other)
+                ));
+            }
+            None => return Err(format!("{here}.transport: required")),
+        };
+        if transport_kind != "stdio" {
+            import.warnings.push(format!(
+                "{here}: skipped: a {transport_kind} package serves HTTP once started; start it with `mcpreg run`"
+            ));
+            continue;
+        }
+        let (command, mut args) = match registry {
+            "npm" => (
+                "npx",
+                vec![
+                    "-y".to_owned(),
+                    match version {
+                        Some(v) => format!("{identifier}@{v}"),
+                        None => identifier.to_owned(),
+                    },
+                ],
+            ),
+            "pypi" => (
+                "uvx",
+                vec![match version {
+                    Some(v) => format!("{identifier}=={v}"),
+                    None => identifier.to_owned(),
+                }],
+            ),
+            other => {
+                import.warnings.push(format!(
+                    "{here}: skipped: registryType {other:?} is not supported (npm and pypi are)"
+                ));
+                continue;
+            }
+        };
+        for (j, a) in array_at(p, "packageArguments", &here)?.iter().enumerate() {
+            let there = format!("{here}.packageArguments[{j}]");
+            let Value::Object(a) = a else {
+                return Err(format!("{there}: must be an object, not {}", kind_of(a)));
+            };
+            let value = string_at(a, "value", &there)?.or(string_at(a, "default", &there)?);
+            match (string_at(a, "type", &there)?, value) {
+                (Some("positional"), Some(v)) => args.push(v.to_owned()),
+                (Some("named"), v) => {
+                    let flag = string_at(a, "name", &there)?
+                        .ok_or_else(|| format!("{there}.name: required for a named argument"))?;
+                    args.push(match v {
+                        Some(v) => format!("{flag}={v}"),
+                        None => flag.to_owned(),
+                    });
+                }
+                (Some("positional"), None) => import.warnings.push(format!(
+                    "{there}: no value or default; left out (edit the entry's command to add it)"
+                )),
+                (other, _) => {
+                    return Err(format!(
+                        "{there}.type: {other:?} is not \"positional\" or \"named\""
+                    ));
+                }
+            }
+        }
+        let env = headers_at(p, "environmentVariables", &here, &mut import.warnings)?;
+        add(
+            Transport::Stdio {
+                command: command.to_owned(),
+                args,
+                env,
+            },
+            &here,
+        )?;
+    }
+    if import.registrations.len() == before {
+        import.warnings.push(format!(
+            "{}has no remote and no npm or pypi package with a stdio transport",
+            if at.is_empty() {
+                String::new()
+            } else {
+                format!("{at}: ")
+            }
+        ));
+    }
+    Ok(())
+}
+
+fn array_at<'a>(obj: &'a Map<String, Value>, key: &str, at: &str) -> Result<&'a [Value], String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(other) => Err(format!(
+            "{}: must be an array, not {}",
+            join(at, key),
+            kind_of(other)
+        )),
+    }
+}
+
+/// `[{name, value}]` (headers, environment variables) as a map; inputs without a
+/// value (to be asked of the user) are left out with a warning.
+fn headers_at(
+    obj: &Map<String, Value>,
+    key: &str,
+    at: &str,
+    warnings: &mut Vec<String>,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for (i, item) in array_at(obj, key, at)?.iter().enumerate() {
+        let here = format!("{}[{i}]", join(at, key));
+        let Value::Object(kv) = item else {
+            return Err(format!("{here}: must be an object, not {}", kind_of(item)));
+        };
+        let name = string_at(kv, "name", &here)?
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| format!("{here}.name: required"))?;
+        match string_at(kv, "value", &here)?.or(string_at(kv, "default", &here)?) {
+            Some(v) => {
+                out.insert(name.to_owned(), v.to_owned());
+            }
+            None => warnings.push(format!("{here} ({name}): no value in the file; left out")),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,227 @@
+//! `register --keepalive` and `run`, driven through real signals: heartbeats, a
+//! registration that survives a prune, and nothing left behind afterwards.
+
+use crate::support::Reg;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mcp_http_server.py");
+
+/// A child killed (SIGKILL) and reaped if a test fails half-way.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Guard {
+    fn spawn(mut cmd: std::process::Command) -> Guard {
+        Guard(
+            cmd.stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("start mcpreg"),
+        )
+    }
+
+    /// The first line on stdout: the id, printed once registered.
+    fn id(&mut self) -> String {
+        let stdout = self.0.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("an id within 30s");
+        assert!(!line.trim().is_empty(), "mcpreg printed no id");
+        line.trim().to_owned()
+    }
+
+    fn signal(&self, signal: i32) {
+        // SAFETY: kill has no memory preconditions.
+        assert_eq!(unsafe { libc::kill(self.0.id() as i32, signal) }, 0);
+    }
+
+    fn wait(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "mcpreg did not exit within {limit:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[track_caller]
+fn eventually(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !ok() {
+        assert!(Instant::now() < deadline, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    unsafe { libc::kill(pid, 0) == 0 }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn keepalive_heartbeats_registers_again_after_a_prune_and_deregisters_on_a_signal() {
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let reg = Reg::new();
+        let mut kept = Guard::spawn(reg.cmd(&[
+            "register",
+            "--name",
+            "kept",
+            "--ttl",
+            "3s",
+            "--keepalive",
+            "--",
+            "/usr/bin/true",
+        ]));
+        let id = kept.id();
+        let first = reg.entry(&id)["lease"]["expires_at"].clone();
+        eventually("a heartbeat (every ttl/3)", Duration::from_secs(4), || {
+            reg.entry(&id)["lease"]["expires_at"] != first
+        });
+        reg.run(&["deregister", &id]).ok();
+        eventually("registered again", Duration::from_secs(4), || {
+            reg.ids().contains(&id)
+        });
+        kept.signal(signal);
+        let status = kept.wait(Duration::from_secs(10));
+        assert_eq!(status.code(), Some(0), "signal {signal}");
+        assert!(
+            !reg.ids().contains(&id),
+            "deregistered after signal {signal}"
+        );
+    }
+}
+
+#[test]
+fn keepalive_needs_a_ttl() {
+    let reg = Reg::new();
+    reg.run(&[
+        "register",
+        "--name",
+        "k",
+        "--keepalive",
+        "--",
+        "/usr/bin/true",
+    ])
+    .code(2)
+    .stderr_has("--ttl");
+    assert!(reg.bytes().is_none());
+}
+
+#[test]
+fn run_registers_the_server_once_it_answers_forwards_signals_and_deregisters() {
+    let reg = Reg::new();
+    let port = free_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    let pidfile = reg.folder().join("server.pid");
+    let mut run = Guard::spawn(reg.cmd(&[
+        "run",
+        "--name",
+        "py",
+        "--ttl",
+        "3s",
+        "--tag",
+        "t",
+        "--url",
+        &url,
+        "--",
+        "python3",
+        SERVER,
+        &port,
+        pidfile.to_str().unwrap(),
+    ]));
+    let id = run.id();
+    let entry = reg.entry(&id);
+    assert_eq!(entry["tools"][0]["name"], "echo", "introspected: {entry}");
+    assert_eq!(entry["version"], "4.5.6");
+    assert_eq!(entry["health"]["status"], "ok");
+    assert_eq!(entry["lease"]["ttl_s"], 3);
+    assert_eq!(entry["tags"][0], "t");
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(alive(pid));
+    let first = entry["lease"]["expires_at"].clone();
+    eventually("a heartbeat", Duration::from_secs(4), || {
+        reg.entry(&id)["lease"]["expires_at"] != first
+    });
+
+    run.signal(libc::SIGINT);
+    let status = run.wait(Duration::from_secs(15));
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "the server's own status (it exits 0 on SIGINT)"
+    );
+    assert!(!alive(pid), "the server is gone");
+    assert!(!reg.ids().contains(&id), "and so is its entry");
+}
+
+#[test]
+fn run_exits_with_the_status_of_its_server() {
+    let reg = Reg::new();
+    let port = free_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    let pidfile = reg.folder().join("server.pid");
+    // Serves, then exits 7 after two seconds.
+    let mut run = Guard::spawn(reg.cmd(&[
+        "run",
+        "--name",
+        "py",
+        "--ttl",
+        "3s",
+        "--url",
+        &url,
+        "--",
+        "python3",
+        SERVER,
+        &port,
+        pidfile.to_str().unwrap(),
+        "2",
+        "7",
+    ]));
+    let id = run.id();
+    assert!(reg.ids().contains(&id));
+    let status = run.wait(Duration::from_secs(15));
+    assert_eq!(status.code(), Some(7));
+    assert!(!reg.ids().contains(&id));
+
+    // A server that dies before answering is never registered; its status is passed on.
+    let url = format!("http://127.0.0.1:{}/mcp", free_port());
+    let out = reg
+        .run(&[
+            "run", "--name", "dies", "--url", &url, "--", "sh", "-c", "exit 3",
+        ])
+        .code(3);
+    assert!(out.stderr.contains("before answering"), "{}", out.stderr);
+    assert!(reg.ids().is_empty());
+}
