@@ -303,3 +303,58 @@ fn a_watch_on_etcd_survives_a_restart_and_delivers_what_changed() {
     reg.run(&["deregister", &before]).ok();
     w.expect("removed", &before);
 }
+
+#[test]
+fn watch_exec_export_keeps_a_client_config_live() {
+    // The headline use: a client's config follows the registry.
+    let reg = Reg::new();
+    reg.register("first", &["--tag", "team-a"]);
+    let config = reg.folder().join("mcp.json");
+    let config_arg = config.to_string_lossy().into_owned();
+    let mut child = reg
+        .cmd(&[
+            "watch",
+            "--tag",
+            "team-a",
+            "--exec",
+            crate::support::BIN,
+            "--registry",
+        ])
+        .arg(reg.location())
+        .args([
+            "export",
+            "--to",
+            "vscode",
+            "--tag",
+            "team-a",
+            "-o",
+            &config_arg,
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let servers = |want: usize| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let doc: serde_json::Value = std::fs::read(&config)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or_default();
+            let n = doc["servers"].as_object().map_or(0, |s| s.len());
+            if n == want {
+                return doc;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "config has {n} servers, not {want}: {doc}"
+            );
+            sleep(Duration::from_millis(50));
+        }
+    };
+    servers(1);
+    reg.register("second", &["--tag", "team-a"]);
+    let doc = servers(2);
+    assert!(doc["servers"]["second"].is_object(), "{doc}");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert!(child.wait().unwrap().success());
+}
