@@ -1,6 +1,6 @@
 //! `mcpreg register`: upsert one server and print its id.
 
-use super::{Context, Exit, Run, key_value};
+use super::{Context, Exit, Run, check_ttl, key_value};
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
 use crate::catalog::{Timestamp, Transport, id};
@@ -39,45 +39,7 @@ impl Register {
                 source,
             }
         })?;
-        if self.tools.is_empty() {
-            registration.tools = report
-                .tools
-                .iter()
-                .map(|t| Tool {
-                    name: t.name.clone(),
-                    description: t.description.clone(),
-                })
-                .collect();
-        }
-        if self.resources.is_empty() {
-            registration.resources = report
-                .resources
-                .iter()
-                .map(|r| Resource {
-                    uri: r.uri.clone(),
-                    name: r.name.clone(),
-                })
-                .collect();
-        }
-        if self.prompts.is_empty() {
-            registration.prompts = report
-                .prompts
-                .iter()
-                .map(|p| Prompt {
-                    name: p.name.clone(),
-                    description: p.description.clone(),
-                })
-                .collect();
-        }
-        registration
-            .capabilities
-            .extend(report.capabilities.iter().cloned());
-        registration.capabilities.sort();
-        registration.capabilities.dedup();
-        if registration.version.is_none() {
-            registration.version.clone_from(&report.server_version);
-        }
-        registration.probed = Some(report.probed());
+        report.fill(registration);
         Ok(())
     }
 
@@ -123,17 +85,7 @@ impl Register {
         if let Some(url) = &self.health_url {
             check_url("--health-url", url)?;
         }
-        if let Some(ttl) = self.ttl
-            && (ttl.subsec_nanos() != 0 || ttl.as_secs() == 0)
-        {
-            return Err(Error::usage(
-                "--ttl",
-                format!(
-                    "{} is not a whole number of seconds of at least 1s",
-                    humantime::format_duration(ttl)
-                ),
-            ));
-        }
+        check_ttl(self.ttl)?;
         Ok(Registration {
             id,
             name: name.to_owned(),
