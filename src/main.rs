@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod mcp;
 mod output;
+mod scan;
 mod store;
 
 use clap::Parser;

@@ -13,6 +13,7 @@ mod list;
 mod man;
 mod prune;
 mod register;
+mod scan;
 mod show;
 
 use crate::catalog::{Query, Timestamp};
@@ -86,6 +87,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Find(c) => c.run(&mut ctx),
                 Command::Prune(c) => c.run(&mut ctx),
                 Command::Health(c) => c.run(&mut ctx),
+                Command::Scan(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
             }?;
             out = ctx.out;

@@ -9,4 +9,5 @@ mod mcp_fakes;
 mod peers;
 mod probe;
 mod reliability;
+mod scan;
 mod support;
