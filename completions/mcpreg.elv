@@ -46,6 +46,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
+            cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -316,6 +317,35 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mcpreg;scan'= {
+            cand -p 'Ports to try: 8080, 8080-8090, 3000,8080-8082'
+            cand --ports 'Ports to try: 8080, 8080-8090, 3000,8080-8082'
+            cand --timeout 'Time a TCP connect may take before the port counts as filtered'
+            cand --probe-timeout 'Time limit of each MCP probe in the identification phase'
+            cand --concurrency 'TCP connects in flight at most [default: the open-file limit, raised to its hard limit, minus a margin]; MCP probes run at most 64 at once'
+            cand --ttl 'Lease of the servers --register writes [default: none, they never expire]'
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
+            cand --no-identify 'List open ports only: skip the MCP probe'
+            cand --all 'Also list open ports that are not MCP servers, with the reason'
+            cand --register 'Register every MCP server found, with the tools, resources and prompts it offers (fields of an entry already registered by hand are kept)'
+            cand --allow-large 'Allow blocks of more than 65536 probes (addresses x ports)'
+            cand --allow-public 'Allow addresses outside loopback, private (RFC 1918), link-local and ULA ranges'
+            cand --dry-run 'Print how many connects the scan would make, and send nothing'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mcpreg;completions'= {
             cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
             cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
@@ -363,6 +393,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
+            cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -388,6 +419,8 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         &'mcpreg;help;watch'= {
         }
         &'mcpreg;help;export'= {
+        }
+        &'mcpreg;help;scan'= {
         }
         &'mcpreg;help;completions'= {
         }

@@ -51,6 +51,7 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "prune" -d 'Remove ent
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -319,6 +320,32 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l yaml -d 'Shorth
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s p -l ports -d 'Ports to try: 8080, 8080-8090, 3000,8080-8082' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l timeout -d 'Time a TCP connect may take before the port counts as filtered' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l probe-timeout -d 'Time limit of each MCP probe in the identification phase' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l concurrency -d 'TCP connects in flight at most [default: the open-file limit, raised to its hard limit, minus a margin]; MCP probes run at most 64 at once' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l ttl -d 'Lease of the servers --register writes [default: none, they never expire]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l no-identify -d 'List open ports only: skip the MCP probe'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l all -d 'Also list open ports that are not MCP servers, with the reason'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l register -d 'Register every MCP server found, with the tools, resources and prompts it offers (fields of an entry already registered by hand are kept)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l allow-large -d 'Allow blocks of more than 65536 probes (addresses x ports)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l allow-public -d 'Allow addresses outside loopback, private (RFC 1918), link-local and ULA ranges'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l dry-run -d 'Print how many connects the scan would make, and send nothing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
@@ -350,17 +377,18 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "list" -d 'List every entry, live or expired'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "list" -d 'List every entry, live or expired'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -99,6 +99,7 @@ pub enum Command {
     Health(Health),
     Watch(Watch),
     Export(Export),
+    Scan(Scan),
     Completions(Completions),
     Man(Man),
 }
@@ -470,6 +471,69 @@ pub enum ExportTo {
     Cursor,
     /// The official MCP Registry's server.json (schema 2025-12-11); an array when several match
     ServerJson,
+}
+
+/// Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports.
+///
+/// Connects to every PORT of every address in the blocks given (many connects in
+/// flight, one event loop per core), then speaks MCP over HTTP to each open port at
+/// /mcp, / and /sse. Prints one row per MCP server found; exits 0 when it found one,
+/// 1 when none. Blocks over 65536 probes, or outside loopback, private (RFC 1918),
+/// link-local and ULA ranges, need --allow-large or --allow-public.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg scan 127.0.0.1 --ports 3000,8080-8090\n  mcpreg scan 127.0.0.0/24 ::1 --ports 8000-8100 --register --ttl 5m\n  mcpreg scan 127.0.0.1 --ports 1-65535 --no-identify --json"
+)]
+pub struct Scan {
+    /// CIDR blocks or single addresses, IPv4 or IPv6 (127.0.0.1, 10.1.0.0/24, ::1/128)
+    #[arg(required = true, value_name = "CIDR")]
+    pub targets: Vec<String>,
+
+    /// Ports to try: 8080, 8080-8090, 3000,8080-8082
+    #[arg(short, long, value_name = "SPEC")]
+    pub ports: String,
+
+    /// Time a TCP connect may take before the port counts as filtered
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "1s")]
+    pub timeout: Duration,
+
+    /// Time limit of each MCP probe in the identification phase
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "5s")]
+    pub probe_timeout: Duration,
+
+    /// TCP connects in flight at most [default: the open-file limit, raised to its
+    /// hard limit, minus a margin]; MCP probes run at most 64 at once
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: Option<u32>,
+
+    /// List open ports only: skip the MCP probe
+    #[arg(long, conflicts_with_all = ["all", "register"])]
+    pub no_identify: bool,
+
+    /// Also list open ports that are not MCP servers, with the reason
+    #[arg(long)]
+    pub all: bool,
+
+    /// Register every MCP server found, with the tools, resources and prompts it
+    /// offers (fields of an entry already registered by hand are kept)
+    #[arg(long)]
+    pub register: bool,
+
+    /// Lease of the servers --register writes [default: none, they never expire]
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, requires = "register")]
+    pub ttl: Option<Duration>,
+
+    /// Allow blocks of more than 65536 probes (addresses x ports)
+    #[arg(long)]
+    pub allow_large: bool,
+
+    /// Allow addresses outside loopback, private (RFC 1918), link-local and ULA ranges
+    #[arg(long)]
+    pub allow_public: bool,
+
+    /// Print how many connects the scan would make, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Print a shell completion script.

@@ -8,6 +8,7 @@ mod error;
 mod interop;
 mod mcp;
 mod output;
+mod scan;
 mod store;
 
 use clap::Parser;

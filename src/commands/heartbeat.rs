@@ -1,6 +1,6 @@
 //! `mcpreg heartbeat`: renew leases.
 
-use super::{Context, Exit, Run};
+use super::{Context, Exit, Run, check_ttl};
 use crate::catalog::registration::Renewal;
 use crate::cli::Heartbeat;
 use crate::error::Result;
@@ -8,14 +8,7 @@ use crate::store::Touched;
 
 impl Run for Heartbeat {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
-        if let Some(ttl) = self.ttl
-            && (ttl.subsec_nanos() != 0 || ttl.as_secs() == 0)
-        {
-            return Err(crate::error::Error::usage(
-                "--ttl",
-                "a ttl is a whole number of seconds of at least 1s",
-            ));
-        }
+        check_ttl(self.ttl)?;
         let results = ctx.store.touch(&self.ids, self.ttl, ctx.now)?;
         let mut exit = Exit::Success;
         for (id, touched) in self.ids.iter().zip(results) {

@@ -14,7 +14,8 @@ const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
 Success; \fBfind\fR or \fBscan\fR found something; \fBhealth\fR found every entry healthy.
 .TP
 \fB1\fR
-A negative answer: \fBfind\fR matched nothing, \fBhealth\fR found an expired or unhealthy entry,
+A negative answer: \fBfind\fR matched nothing, \fBscan\fR found no MCP server (no open port with
+\fB--no-identify\fR), \fBhealth\fR found an expired or unhealthy entry,
 \fBheartbeat\fR, \fBderegister\fR, \fBshow\fR or \fBhealth\fR named an id that is not registered.
 .TP
 \fB2\fR

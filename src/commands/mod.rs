@@ -16,6 +16,7 @@ mod man;
 mod prune;
 mod register;
 mod run;
+mod scan;
 mod show;
 mod watch;
 
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Health(c) => c.run(&mut ctx),
                 Command::Watch(c) => c.run(&mut ctx),
                 Command::Export(c) => c.run(&mut ctx),
+                Command::Scan(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
             }?;
             out = ctx.out;
@@ -119,6 +121,20 @@ pub fn key_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k, v)),
         _ => Err(Error::usage(flag, format!("{s:?} is not KEY=VALUE"))),
+    }
+}
+
+/// A lease is whole seconds of at least 1s.
+pub fn check_ttl(ttl: Option<std::time::Duration>) -> Result<()> {
+    match ttl {
+        Some(ttl) if ttl.subsec_nanos() != 0 || ttl.as_secs() == 0 => Err(Error::usage(
+            "--ttl",
+            format!(
+                "{} is not a whole number of seconds of at least 1s",
+                humantime::format_duration(ttl)
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

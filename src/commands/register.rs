@@ -1,17 +1,16 @@
 //! `mcpreg register`: upsert one server and print its id.
 
-use super::{Context, Exit, Run, key_value, lifecycle};
+use super::{Context, Exit, Run, check_ttl, key_value, lifecycle};
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
 use crate::catalog::{Timestamp, Transport, id};
 use crate::cli::{AuthKind, Declare, HttpTransport, Register};
 use crate::error::{Error, Result};
 use crate::interop;
-use crate::mcp::{self, ProbeOptions, ProbeReport};
+use crate::mcp::{self, ProbeOptions};
 use crate::store::external;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
 
 impl Run for Register {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
@@ -32,7 +31,7 @@ impl Run for Register {
                         source,
                     }
                 })?;
-            self.declare.fill_from_probe(&mut registration, &report);
+            report.fill(&mut registration);
         }
         // Signals are caught from before the entry exists, so none can end the
         // process between registering and the loop that deregisters.
@@ -144,65 +143,7 @@ pub fn http_transport(url: &str, kind: HttpTransport, headers: &[String]) -> Res
     })
 }
 
-fn check_ttl(ttl: Option<Duration>) -> Result<()> {
-    if let Some(ttl) = ttl
-        && (ttl.subsec_nanos() != 0 || ttl.as_secs() == 0)
-    {
-        return Err(Error::usage(
-            "--ttl",
-            format!(
-                "{} is not a whole number of seconds of at least 1s",
-                humantime::format_duration(ttl)
-            ),
-        ));
-    }
-    Ok(())
-}
-
 impl Declare {
-    /// Fills in what the server says it offers, where no flag said it already.
-    pub fn fill_from_probe(&self, registration: &mut Registration, report: &ProbeReport) {
-        if self.tools.is_empty() {
-            registration.tools = report
-                .tools
-                .iter()
-                .map(|t| Tool {
-                    name: t.name.clone(),
-                    description: t.description.clone(),
-                })
-                .collect();
-        }
-        if self.resources.is_empty() {
-            registration.resources = report
-                .resources
-                .iter()
-                .map(|r| Resource {
-                    uri: r.uri.clone(),
-                    name: r.name.clone(),
-                })
-                .collect();
-        }
-        if self.prompts.is_empty() {
-            registration.prompts = report
-                .prompts
-                .iter()
-                .map(|p| Prompt {
-                    name: p.name.clone(),
-                    description: p.description.clone(),
-                })
-                .collect();
-        }
-        registration
-            .capabilities
-            .extend(report.capabilities.iter().cloned());
-        registration.capabilities.sort();
-        registration.capabilities.dedup();
-        if registration.version.is_none() {
-            registration.version.clone_from(&report.server_version);
-        }
-        registration.probed = Some(report.probed());
-    }
-
     /// Checks every flag and builds the declaration; nothing is touched on error.
     pub fn registration(&self, transport: Transport) -> Result<Registration> {
         let name = self.name.as_deref().map(str::trim).unwrap_or_default();

@@ -89,7 +89,7 @@ impl super::Run for Run {
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {}
             }
         };
-        self.declare.fill_from_probe(&mut registration, &report);
+        report.fill(&mut registration);
         if let Err(e) = put(ctx, &registration).and_then(|()| ctx.out.flush()) {
             stop(pgid, &signals);
             return Err(e);

@@ -46,8 +46,8 @@ pub mod sse;
 mod stdio;
 
 use crate::catalog::Transport;
-use crate::catalog::model::ServerInfo;
-use crate::catalog::registration::Probed;
+use crate::catalog::model::{Prompt, Resource, ServerInfo, Tool};
+use crate::catalog::registration::{Probed, Registration};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -89,6 +89,55 @@ impl ProbeReport {
     }
 }
 
+impl ProbeReport {
+    /// Fills a declaration with what the server says it offers, where the
+    /// declaration says nothing yet (flags given by hand win): tools,
+    /// resources, prompts and version; capabilities are merged. The probe is
+    /// recorded as the entry's health. `register --introspect` and
+    /// `scan --register` both write servers this way.
+    pub fn fill(&self, registration: &mut Registration) {
+        if registration.tools.is_empty() {
+            registration.tools = self
+                .tools
+                .iter()
+                .map(|t| Tool {
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                })
+                .collect();
+        }
+        if registration.resources.is_empty() {
+            registration.resources = self
+                .resources
+                .iter()
+                .map(|r| Resource {
+                    uri: r.uri.clone(),
+                    name: r.name.clone(),
+                })
+                .collect();
+        }
+        if registration.prompts.is_empty() {
+            registration.prompts = self
+                .prompts
+                .iter()
+                .map(|p| Prompt {
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                })
+                .collect();
+        }
+        registration
+            .capabilities
+            .extend(self.capabilities.iter().cloned());
+        registration.capabilities.sort();
+        registration.capabilities.dedup();
+        if registration.version.is_none() {
+            registration.version.clone_from(&self.server_version);
+        }
+        registration.probed = Some(self.probed());
+    }
+}
+
 /// Probes every target at once, at most `parallelism` at a time, each on its own
 /// thread (a probe mostly waits). Results come in the order of `targets`.
 pub fn probe_many(
@@ -96,17 +145,32 @@ pub fn probe_many(
     opts: &ProbeOptions,
     parallelism: usize,
 ) -> Vec<Result<ProbeReport, ProbeError>> {
+    parallel_map(targets, parallelism, |target| probe(target, opts))
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(ProbeError::Protocol("probe thread failed".into()))))
+        .collect()
+}
+
+/// Runs `work` on every item, at most `parallelism` at a time, on scoped
+/// threads that pull the next item when done: the pool of `probe_many`, for
+/// callers that do more than one probe per item (`scan` tries several paths).
+/// Results come in the order of `items`.
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    parallelism: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(vec![None; targets.len()]);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
-        for _ in 0..parallelism.clamp(1, targets.len().max(1)) {
+        for _ in 0..parallelism.clamp(1, items.len().max(1)) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(target) = targets.get(i) else { break };
-                    let result = probe(target, opts);
+                    let Some(item) = items.get(i) else { break };
+                    let result = work(item);
                     if let Ok(mut slots) = results.lock() {
                         slots[i] = Some(result);
                     }
@@ -114,12 +178,7 @@ pub fn probe_many(
             });
         }
     });
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(ProbeError::Protocol("probe thread failed".into()))))
-        .collect()
+    results.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Protocol version of the new era, spoken with `server/discover`.

@@ -23,10 +23,12 @@ use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often a writer re-reads and retries after losing a race.
 const MAX_ATTEMPTS: usize = 16;
+/// Pause between two rounds over the endpoints while none answers.
+const RETRY_PAUSE: Duration = Duration::from_millis(100);
 
 pub struct EtcdStore {
     location: String,
@@ -103,50 +105,76 @@ impl EtcdStore {
     }
 
     /// POSTs `body` to `path`, trying each endpoint from the last good one until
-    /// one answers. A connection failure moves on; an answer with an error is final.
+    /// one answers. A connection failure, or a member that is between leaders
+    /// (HTTP 503), moves on to the next endpoint, round after round, until the
+    /// timeout; any other error is final. Retrying is safe: every write is a
+    /// compare-and-swap, a delete, or a lease grant that expires unused.
     fn call(&self, path: &str, body: &Value) -> Result<Value> {
         let payload = body.to_string();
-        let mut failures = Vec::new();
+        let deadline = Instant::now() + self.timeout;
         let n = self.endpoints.len();
-        for k in 0..n {
-            let i = (self.current.get() + k) % n;
-            let endpoint = &self.endpoints[i];
-            let url = format!("{endpoint}{path}");
-            let sent = self
-                .agent
-                .post(&url)
-                .header("Content-Type", "application/json")
-                .send(payload.as_bytes());
-            let response = match sent {
-                Ok(r) => r,
-                Err(e) => {
-                    failures.push(format!("{endpoint}: {e}"));
-                    continue;
+        loop {
+            let mut failures = Vec::new();
+            for k in 0..n {
+                let i = (self.current.get() + k) % n;
+                let endpoint = &self.endpoints[i];
+                match self.call_one(endpoint, path, &payload)? {
+                    Ok(value) => {
+                        self.current.set(i);
+                        return Ok(value);
+                    }
+                    Err(transient) => failures.push(format!("{endpoint}: {transient}")),
                 }
-            };
-            self.current.set(i);
-            let status = response.status();
-            let text = response
-                .into_body()
-                .with_config()
-                .limit(64 * 1024 * 1024)
-                .read_to_string()
-                .map_err(|e| self.failure(&url, format!("reading the answer: {e}")))?;
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|e| self.failure(&url, format!("not JSON ({e}): {}", snippet(&text))))?;
-            if !status.is_success() {
-                let message = value["message"]
-                    .as_str()
-                    .or(value["error"].as_str())
-                    .unwrap_or(&text);
-                return Err(self.failure(&url, format!("HTTP {}: {message}", status.as_u16())));
             }
-            return Ok(value);
+            if Instant::now() + RETRY_PAUSE >= deadline {
+                return Err(self.failure(
+                    &self.location,
+                    format!("no etcd endpoint answered ({})", failures.join("; ")),
+                ));
+            }
+            std::thread::sleep(RETRY_PAUSE);
         }
-        Err(self.failure(
-            &self.location,
-            format!("no etcd endpoint answered ({})", failures.join("; ")),
-        ))
+    }
+
+    /// One request to one endpoint: the answer, a transient failure worth trying
+    /// elsewhere (inner Err), or a final error (outer Err).
+    fn call_one(
+        &self,
+        endpoint: &str,
+        path: &str,
+        payload: &str,
+    ) -> Result<std::result::Result<Value, String>> {
+        let url = format!("{endpoint}{path}");
+        let response = match self
+            .agent
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .send(payload.as_bytes())
+        {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        let status = response.status();
+        let text = response
+            .into_body()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .map_err(|e| self.failure(&url, format!("reading the answer: {e}")))?;
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| self.failure(&url, format!("not JSON ({e}): {}", snippet(&text))))?;
+        if status.is_success() {
+            return Ok(Ok(value));
+        }
+        let message = value["message"]
+            .as_str()
+            .or(value["error"].as_str())
+            .unwrap_or(&text);
+        let failure = format!("HTTP {}: {message}", status.as_u16());
+        if status.as_u16() == 503 {
+            return Ok(Err(failure));
+        }
+        Err(self.failure(&url, failure))
     }
 
     fn range(&self, key: &str, prefix: bool) -> Result<Vec<Kv>> {

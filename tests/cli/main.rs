@@ -15,4 +15,5 @@ mod mcp_fakes;
 mod peers;
 mod probe;
 mod reliability;
+mod scan;
 mod watch;

@@ -71,7 +71,13 @@ struct Shared {
 
 impl FakeHttp {
     pub fn start(kind: HttpFake) -> FakeHttp {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        Self::start_at(kind, "127.0.0.1:0")
+    }
+
+    /// The server on a given loopback address, such as `127.83.1.1:0` or
+    /// `[::1]:0` (`scan` tests keep their listeners apart this way).
+    pub fn start_at(kind: HttpFake, addr: &str) -> FakeHttp {
+        let listener = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
         let addr = listener.local_addr().expect("local addr");
         let log = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
