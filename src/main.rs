@@ -5,6 +5,7 @@ mod catalog;
 mod cli;
 mod commands;
 mod error;
+mod http_agent;
 mod interop;
 mod mcp;
 mod output;

@@ -83,13 +83,14 @@ impl Client {
                 reason: "no host".into(),
             });
         }
-        let agent: Agent = Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .proxy(None)
-            .user_agent(format!("mcpreg/{}", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent: Agent = crate::http_agent::agent(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .proxy(None)
+                .user_agent(format!("mcpreg/{}", env!("CARGO_PKG_VERSION")))
+                .build(),
+        );
         Ok(Client {
             agent,
             url: url.to_string(),

@@ -71,14 +71,15 @@ impl EtcdStore {
                 }
             })
             .collect::<Result<Vec<_>>>()?;
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .proxy(None)
-            .timeout_global(Some(options.etcd_timeout))
-            .user_agent(format!("mcpreg/{}", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent = crate::http_agent::agent(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .proxy(None)
+                .timeout_global(Some(options.etcd_timeout))
+                .user_agent(format!("mcpreg/{}", env!("CARGO_PKG_VERSION")))
+                .build(),
+        );
         Ok(EtcdStore {
             location: location.to_owned(),
             endpoints,
@@ -395,13 +396,14 @@ impl Store for EtcdStore {
         let follower = Follower {
             endpoints: self.endpoints.clone(),
             key: format!("{}/servers/", self.prefix),
-            agent: ureq::Agent::config_builder()
-                .http_status_as_error(true)
-                .max_redirects(0)
-                .proxy(None)
-                .timeout_connect(Some(self.timeout))
-                .build()
-                .into(),
+            agent: crate::http_agent::agent(
+                ureq::Agent::config_builder()
+                    .http_status_as_error(true)
+                    .max_redirects(0)
+                    .proxy(None)
+                    .timeout_connect(Some(self.timeout))
+                    .build(),
+            ),
             wake,
             stop: stop.clone(),
         };
