@@ -350,7 +350,7 @@ print(f"The servers are `benches/fake_mcp_http.py`: one Python process per port 
       "answering `server/discover` with -32601, then `initialize`, `notifications/initialized`, "
       "`tools/list` and `DELETE` (five HTTP requests per probe, the old-era fallback path). "
       f"Those processes used **{os.environ['FAKE_CPU_MS']} ms of CPU** per run over all {n} "
-      "(measured over 10 runs): one GIL, so that is a floor under the wall time of the "
+      "(measured over 10 runs): on two cores, half of that is a floor under the wall time of the "
       f"{n}-server run that no client can beat. The `--parallel 1` row probes the same "
       f"{n} servers one after another, for comparison.\n")
 
