@@ -7,32 +7,90 @@ use super::model::{
     Transport,
 };
 use super::time::{Timestamp, human_duration};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
 /// What one `register` declares about a server.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// It serialises as mcpreg keeps it inside formats that cannot express it all
+/// (`server.json`'s `_meta`), so that an export read back with `register --from`
+/// gives the same entry; the ttl then travels as whole seconds, `ttl_s`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Registration {
     pub id: String,
     pub name: String,
+    #[serde(default)]
     pub description: Option<String>,
+    #[serde(default)]
     pub version: Option<String>,
     pub transport: Transport,
+    #[serde(default)]
     pub tools: Vec<Tool>,
+    #[serde(default)]
     pub resources: Vec<Resource>,
+    #[serde(default)]
     pub prompts: Vec<Prompt>,
+    #[serde(default)]
     pub capabilities: Vec<String>,
+    #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default)]
     pub meta: BTreeMap<String, String>,
+    #[serde(default)]
     pub auth: Auth,
+    #[serde(default)]
     pub health_url: Option<String>,
+    #[serde(default, rename = "ttl_s", with = "whole_seconds")]
     pub ttl: Option<Duration>,
     /// A probe made just now (`--introspect`), recorded as the entry's health.
+    #[serde(skip)]
     pub probed: Option<Probed>,
 }
 
+/// A ttl as a number of seconds (`null`: no lease).
+mod whole_seconds {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    // serde's `with` hands the field by reference.
+    #[allow(clippy::ref_option)]
+    pub fn serialize<S: Serializer>(ttl: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match ttl {
+            Some(d) => s.serialize_some(&d.as_secs()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_secs))
+    }
+}
+
 impl Registration {
+    /// What `entry` declares: the registration that would give it again.
+    pub fn of(entry: &Entry) -> Self {
+        Registration {
+            id: entry.id.clone(),
+            name: entry.name.clone(),
+            description: entry.description.clone(),
+            version: entry.version.clone(),
+            transport: entry.transport.clone(),
+            tools: entry.tools.clone(),
+            resources: entry.resources.clone(),
+            prompts: entry.prompts.clone(),
+            capabilities: entry.capabilities.clone(),
+            tags: entry.tags.clone(),
+            meta: entry.meta.clone(),
+            auth: entry.auth,
+            health_url: entry.health_url.clone(),
+            ttl: entry.lease.map(|l| l.ttl()),
+            probed: None,
+        }
+    }
+
     /// The entry after this registration, given what the registry held under its id.
     ///
     /// A re-registration replaces everything declared, and keeps what the registry

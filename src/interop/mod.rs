@@ -10,13 +10,12 @@
 pub mod clients;
 pub mod server_json;
 
-use crate::catalog::model::{Auth, Prompt, Resource, Tool, check_http_url};
+use crate::catalog::model::{Auth, check_http_url};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Entry, Transport, id};
-use serde::{Deserialize, Serialize};
+use crate::catalog::{Transport, id};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 /// What an import found: one registration per server, and what it had to leave out.
 #[derive(Debug, Default)]
@@ -27,84 +26,22 @@ pub struct Import {
     pub warnings: Vec<String>,
 }
 
-/// Everything a registration declares, as mcpreg keeps it inside formats that
-/// cannot express it all (`server.json`'s `_meta`), so that an export read back
-/// with `register --from` gives the same entry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Declaration {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub version: Option<String>,
-    pub transport: Transport,
-    #[serde(default)]
-    pub tools: Vec<Tool>,
-    #[serde(default)]
-    pub resources: Vec<Resource>,
-    #[serde(default)]
-    pub prompts: Vec<Prompt>,
-    #[serde(default)]
-    pub capabilities: Vec<String>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub meta: BTreeMap<String, String>,
-    #[serde(default)]
-    pub auth: Auth,
-    #[serde(default)]
-    pub health_url: Option<String>,
-    /// The lease's ttl in seconds; null: no lease.
-    #[serde(default)]
-    pub ttl_s: Option<u64>,
-}
-
-impl Declaration {
-    pub fn of(e: &Entry) -> Self {
-        Declaration {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            description: e.description.clone(),
-            version: e.version.clone(),
-            transport: e.transport.clone(),
-            tools: e.tools.clone(),
-            resources: e.resources.clone(),
-            prompts: e.prompts.clone(),
-            capabilities: e.capabilities.clone(),
-            tags: e.tags.clone(),
-            meta: e.meta.clone(),
-            auth: e.auth,
-            health_url: e.health_url.clone(),
-            ttl_s: e.lease.map(|l| l.ttl_s),
-        }
+/// Checks a registration read back from mcpreg's own `_meta` as `register` would
+/// check the same flags; `at` names the field.
+pub fn checked(r: Registration, at: &str) -> Result<Registration, String> {
+    id::validate(&r.id).map_err(|why| format!("{at}.id: {:?}: {why}", r.id))?;
+    let plain = plain(&r.name, r.transport.clone(), at)?;
+    if r.ttl.is_some_and(|t| t.is_zero()) {
+        return Err(format!("{at}.ttl_s: a lease is at least 1 second"));
     }
-
-    /// Checks what `register` would check of the same flags; `at` names the field.
-    pub fn into_registration(self, at: &str) -> Result<Registration, String> {
-        id::validate(&self.id).map_err(|why| format!("{at}.id: {:?}: {why}", self.id))?;
-        let mut r = plain(&self.name, self.transport, at)?;
-        if self.ttl_s == Some(0) {
-            return Err(format!("{at}.ttl_s: a lease is at least 1 second"));
-        }
-        if let Some(url) = &self.health_url {
-            check_http_url(url).map_err(|why| format!("{at}.health_url: {url:?}: {why}"))?;
-        }
-        r.id = self.id;
-        r.description = self.description;
-        r.version = self.version;
-        r.tools = self.tools;
-        r.resources = self.resources;
-        r.prompts = self.prompts;
-        r.capabilities = self.capabilities;
-        r.tags = self.tags;
-        r.meta = self.meta;
-        r.auth = self.auth;
-        r.health_url = self.health_url;
-        r.ttl = self.ttl_s.map(Duration::from_secs);
-        Ok(r)
+    if let Some(url) = &r.health_url {
+        check_http_url(url).map_err(|why| format!("{at}.health_url: {url:?}: {why}"))?;
     }
+    Ok(Registration {
+        name: plain.name,
+        transport: plain.transport,
+        ..r
+    })
 }
 
 /// A registration of a name and an endpoint and nothing else, checked as the

@@ -16,8 +16,9 @@
 //! Without, each remote becomes an HTTP entry and each npm or pypi package a stdio
 //! entry (`npx -y PKG@VER`, `uvx PKG==VER`), all named `name`.
 
-use super::{Declaration, Import, join, kind_of, plain, string_at};
+use super::{Import, checked, join, kind_of, plain, string_at};
 use crate::catalog::model::check_http_url;
+use crate::catalog::registration::Registration;
 use crate::catalog::{Entry, Transport};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -140,7 +141,7 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
     };
     meta.insert(
         META_KEY.into(),
-        serde_json::to_value(Declaration::of(e)).unwrap_or(Value::Null),
+        serde_json::to_value(Registration::of(e)).unwrap_or(Value::Null),
     );
     doc.insert("_meta".into(), Value::Object(meta));
     doc
@@ -268,11 +269,9 @@ pub fn import(doc: &Value, at: &str, import: &mut Import) -> Result<(), String> 
         };
         if let Some(ours) = meta.get(META_KEY) {
             let here = format!("{}.{META_KEY}", field("_meta"));
-            let declaration: Declaration =
+            let declared: Registration =
                 serde_json::from_value(ours.clone()).map_err(|e| format!("{here}: {e}"))?;
-            import
-                .registrations
-                .push(declaration.into_registration(&here)?);
+            import.registrations.push(checked(declared, &here)?);
             return Ok(());
         }
     }
