@@ -46,6 +46,8 @@ export ETCDCTL_API=3
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'etcd.sh: %s\n' "$*" >&2; exit "${2:-1}"; }
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
 
 # ---------------------------------------------------------------------------
 # Cleanup: the etcd started here is stopped and the scratch folder removed on
@@ -78,43 +80,9 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------
 say "checking tools"
 command -v cargo >/dev/null || die "cargo is needed to build mcpreg (https://rustup.rs)" 2
-# Debian/Ubuntu packages that provide each tool.
-declare -A PKG=([hyperfine]=hyperfine [python3]=python3 [etcd]=etcd-server [etcdctl]=etcd-client)
-missing=()
-for tool in hyperfine python3 etcd etcdctl; do
-    command -v "$tool" >/dev/null || missing+=("${PKG[$tool]}")
-done
-if ((${#missing[@]})); then
-    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-        echo "etcd.sh: installing with apt-get: ${missing[*]}" >&2
-        # A fresh container has no package lists yet: update only if needed.
-        apt-get install -y "${missing[@]}" >&2 ||
-            { apt-get update >&2 && apt-get install -y "${missing[@]}" >&2; }
-    else
-        die "missing tools; install them with: sudo apt-get install -y ${missing[*]}" 2
-    fi
-    for tool in hyperfine python3 etcd etcdctl; do
-        command -v "$tool" >/dev/null || die "$tool is still missing after apt-get install" 2
-    done
-fi
+install_tools hyperfine=hyperfine python3=python3 etcd=etcd-server etcdctl=etcd-client
 
-if [[ -n ${BENCH_MCPREG:-} ]]; then
-    [[ -x $BENCH_MCPREG ]] || die "BENCH_MCPREG=$BENCH_MCPREG is not an executable" 2
-    BUILT=$BENCH_MCPREG
-else
-    say "building mcpreg (cargo build --release)"
-    (cd "$ROOT" && cargo build --release --quiet) ||
-        die "cargo build --release failed; fix the build (or set BENCH_MCPREG=/path/to/mcpreg)" 2
-    BUILT=$ROOT/target/release/mcpreg
-fi
-# A private copy of the binary: a rebuild in the same tree during the run must
-# not swap the program being measured. The scratch folder (and so etcd's data
-# dir) is on the repository's filesystem, not /tmp (often tmpfs), so that etcd's
-# fsyncs cost what they cost on a disk.
-mkdir -p "$OUT"
-WORK=$(mktemp -d "$OUT/etcd.XXXXXX")
-cp "$BUILT" "$WORK/mcpreg"
-MCPREG=$WORK/mcpreg
+private_binary etcd
 rm -f "$OUT"/etcd-*.json "$OUT/etcd.md"
 
 # hyperfine, the same way for every benchmark: no shell in between (-N), warm-up
@@ -128,15 +96,6 @@ bench() {
 # ---------------------------------------------------------------------------
 # 2. A throwaway etcd on 127.0.0.1
 # ---------------------------------------------------------------------------
-free_ports() {
-    python3 - "$1" <<'EOF'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
 
 # The ports are free when asked for, but another program may take one before
 # etcd binds it: then etcd exits, and we try again on new ports.

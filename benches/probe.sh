@@ -45,6 +45,8 @@ EVERYTHING=${BENCH_EVERYTHING:-$ROOT/.peers/node_modules/$EVERYTHING_PKG/dist/in
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'probe.sh: %s\n' "$*" >&2; exit "${2:-1}"; }
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
 
 # ---------------------------------------------------------------------------
 # Cleanup: every process started here is recorded and stopped on exit, whether
@@ -76,28 +78,10 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------
 say "checking tools"
 command -v cargo >/dev/null || die "cargo is needed to build mcpreg (https://rustup.rs)" 2
-# Debian/Ubuntu packages that provide each tool.
-declare -A PKG=([hyperfine]=hyperfine [python3]=python3 [node]=nodejs [npm]=npm)
-tools=(hyperfine python3 node)
+tools=(hyperfine=hyperfine python3=python3 node=nodejs)
 # npm is only needed to install server-everything.
-[[ -f $EVERYTHING ]] || tools+=(npm)
-missing=()
-for tool in "${tools[@]}"; do
-    command -v "$tool" >/dev/null || missing+=("${PKG[$tool]}")
-done
-if ((${#missing[@]})); then
-    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-        echo "probe.sh: installing with apt-get: ${missing[*]}" >&2
-        # A fresh container has no package lists yet: update only if needed.
-        apt-get install -y "${missing[@]}" >&2 ||
-            { apt-get update >&2 && apt-get install -y "${missing[@]}" >&2; }
-    else
-        die "missing tools; install them with: sudo apt-get install -y ${missing[*]}" 2
-    fi
-fi
-for tool in hyperfine python3 node; do
-    command -v "$tool" >/dev/null || die "$tool is still missing" 2
-done
+[[ -f $EVERYTHING ]] || tools+=(npm=npm)
+install_tools "${tools[@]}"
 if [[ ! -f $EVERYTHING ]]; then
     [[ -z ${BENCH_EVERYTHING:-} ]] || die "BENCH_EVERYTHING=$BENCH_EVERYTHING does not exist" 2
     echo "probe.sh: installing with npm into $ROOT/.peers: $EVERYTHING_PKG" >&2
@@ -106,23 +90,7 @@ if [[ ! -f $EVERYTHING ]]; then
     [[ -f $EVERYTHING ]] || die "npm installed $EVERYTHING_PKG but $EVERYTHING is missing" 2
 fi
 
-if [[ -n ${BENCH_MCPREG:-} ]]; then
-    [[ -x $BENCH_MCPREG ]] || die "BENCH_MCPREG=$BENCH_MCPREG is not an executable" 2
-    BUILT=$BENCH_MCPREG
-else
-    say "building mcpreg (cargo build --release)"
-    (cd "$ROOT" && cargo build --release --quiet) ||
-        die "cargo build --release failed; fix the build (or set BENCH_MCPREG=/path/to/mcpreg)" 2
-    BUILT=$ROOT/target/release/mcpreg
-fi
-# A private copy of the binary: a rebuild in the same tree during the run must
-# not swap the program being measured. The scratch folder is on the repository's
-# filesystem, not /tmp (often tmpfs), because health --probe writes the registry
-# with fsyncs, and those should cost what they cost on a real data directory.
-mkdir -p "$OUT"
-WORK=$(mktemp -d "$OUT/probe.XXXXXX")
-cp "$BUILT" "$WORK/mcpreg"
-MCPREG=$WORK/mcpreg
+private_binary probe
 rm -f "$OUT"/probe-*.json "$OUT/probe.md"
 
 # hyperfine, the same way for every benchmark: no shell in between (-N), warm-up
@@ -134,15 +102,6 @@ bench() {
 }
 
 # N free TCP ports of 127.0.0.1, asked of the kernel (all bound at once, so distinct).
-free_ports() {
-    python3 - "$1" <<'EOF'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
 
 # ---------------------------------------------------------------------------
 # 2. (a) HTTP: the fake servers and the two registries

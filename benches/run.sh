@@ -35,6 +35,8 @@ TTL_S=30 # the ttl gen_registry.py gives every lease
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit "${2:-1}"; }
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
 
 # ---------------------------------------------------------------------------
 # Cleanup: every process this script starts is recorded here and stopped on exit,
@@ -78,44 +80,9 @@ command -v cargo >/dev/null || die "cargo is needed to build mcpreg (https://rus
 command -v python3 >/dev/null || die "python3 is needed to generate registries" 2
 command -v flock >/dev/null || die "flock (util-linux) is needed for the start gate" 2
 
-# Debian/Ubuntu package names of the comparison tools.
-declare -A PKG=([hyperfine]=hyperfine [jq]=jq [etcd]=etcd-server [etcdctl]=etcd-client)
-missing=()
-for tool in hyperfine jq etcd etcdctl; do
-    command -v "$tool" >/dev/null || missing+=("${PKG[$tool]}")
-done
-if ((${#missing[@]})); then
-    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-        echo "installing: ${missing[*]}" >&2
-        # A fresh container has no package lists yet: update once, only if needed.
-        apt-get install -y "${missing[@]}" >&2 ||
-            { apt-get update >&2 && apt-get install -y "${missing[@]}" >&2; }
-    else
-        die "missing tools; install them with: sudo apt-get install -y ${missing[*]}" 2
-    fi
-    for tool in hyperfine jq etcd etcdctl; do
-        command -v "$tool" >/dev/null || die "$tool is still missing after apt-get install" 2
-    done
-fi
+install_tools hyperfine=hyperfine jq=jq etcd=etcd-server etcdctl=etcd-client
 
-if [[ -n ${BENCH_MCPREG:-} ]]; then
-    [[ -x $BENCH_MCPREG ]] || die "BENCH_MCPREG=$BENCH_MCPREG is not an executable" 2
-    BUILT=$BENCH_MCPREG
-else
-    say "building mcpreg (cargo build --release)"
-    (cd "$ROOT" && cargo build --release --quiet) ||
-        die "cargo build --release failed; fix the build (or set BENCH_MCPREG=/path/to/mcpreg)" 2
-    BUILT=$ROOT/target/release/mcpreg
-fi
-# Work on a private copy of the binary: a rebuild in the same tree while the
-# benchmark runs must not swap the program being measured halfway through.
-# The scratch folder lives under benches/out (the repository's filesystem) rather
-# than /tmp, because /tmp is often tmpfs, where mcpreg's fsyncs cost nothing and
-# write numbers would look better than on a real data directory.
-mkdir -p "$OUT"
-WORK=$(mktemp -d "$OUT/work.XXXXXX")
-cp "$BUILT" "$WORK/mcpreg"
-MCPREG=$WORK/mcpreg
+private_binary work
 rm -f "$OUT"/*.json "$OUT/results.md"
 
 # Which JSON layout does this mcpreg write? Ask it: register one entry into an
