@@ -65,14 +65,7 @@ pub fn between(
     now: Timestamp,
     status: StatusFilter,
 ) -> Vec<Change> {
-    let shown = |e: &Entry, at: Timestamp| {
-        let live = e.lease_state(at).is_live();
-        match status {
-            StatusFilter::Live => live,
-            StatusFilter::Expired => !live,
-            StatusFilter::Any => true,
-        }
-    };
+    let shown = |e: &Entry, at: Timestamp| status.admits(e.lease_state(at).is_live());
     let mut ids: Vec<&String> = before.keys().chain(after.keys()).collect();
     ids.sort();
     ids.dedup();

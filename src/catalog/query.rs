@@ -22,6 +22,17 @@ pub enum StatusFilter {
     Any,
 }
 
+impl StatusFilter {
+    /// Whether an entry whose lease is `live` (or absent) passes this filter.
+    pub fn admits(self, live: bool) -> bool {
+        match self {
+            StatusFilter::Live => live,
+            StatusFilter::Expired => !live,
+            StatusFilter::Any => true,
+        }
+    }
+}
+
 /// Every given filter must hold; repeated filters must all hold.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
@@ -187,12 +198,7 @@ impl Query {
 
     pub fn matches(&self, v: &EntryView<'_>, now: Timestamp) -> bool {
         let state = LeaseState::at(v.lease.as_ref().map(|l| l.expires_at), now);
-        let status_ok = match self.status {
-            StatusFilter::Live => state.is_live(),
-            StatusFilter::Expired => !state.is_live(),
-            StatusFilter::Any => true,
-        };
-        status_ok
+        self.status.admits(state.is_live())
             && self.name.as_deref().is_none_or(|n| v.name == n)
             && self
                 .transport

@@ -70,6 +70,27 @@ mod whole_seconds {
 }
 
 impl Registration {
+    /// A name and an endpoint and nothing else, under the id `register` derives.
+    pub fn bare(name: &str, transport: Transport) -> Self {
+        Registration {
+            id: super::id::derive(name, &transport),
+            name: name.to_owned(),
+            description: None,
+            version: None,
+            transport,
+            tools: Vec::new(),
+            resources: Vec::new(),
+            prompts: Vec::new(),
+            capabilities: Vec::new(),
+            tags: Vec::new(),
+            meta: BTreeMap::new(),
+            auth: Auth::None,
+            health_url: None,
+            ttl: None,
+            probed: None,
+        }
+    }
+
     /// What `entry` declares: the registration that would give it again.
     pub fn of(entry: &Entry) -> Self {
         Registration {

@@ -2,9 +2,8 @@
 //! them, and optionally register what it finds.
 
 use super::{Context, Exit, Run, check_ttl};
-use crate::catalog::model::Auth;
 use crate::catalog::registration::Registration;
-use crate::catalog::{Timestamp, Transport, id};
+use crate::catalog::{Timestamp, Transport};
 use crate::cli::{OutputFormat, Scan};
 use crate::error::{Error, Result};
 use crate::mcp::ProbeOptions;
@@ -172,21 +171,8 @@ impl Scan {
                 str::to_owned,
             );
         let mut declared = Registration {
-            id: id::derive(&name, &transport),
-            name,
-            description: None,
-            version: None,
-            transport,
-            tools: Vec::new(),
-            resources: Vec::new(),
-            prompts: Vec::new(),
-            capabilities: Vec::new(),
-            tags: Vec::new(),
-            meta: BTreeMap::new(),
-            auth: Auth::None,
-            health_url: None,
             ttl: self.ttl,
-            probed: None,
+            ..Registration::bare(&name, transport)
         };
         found.report.fill(&mut declared);
         let now = Timestamp::now();

@@ -98,14 +98,7 @@ impl Watch {
     ) -> Result<()> {
         let shown: Vec<Entry> = seen
             .values()
-            .filter(|e| {
-                let live = e.lease_state(now).is_live();
-                match self.filters.status {
-                    crate::catalog::StatusFilter::Live => live,
-                    crate::catalog::StatusFilter::Expired => !live,
-                    crate::catalog::StatusFilter::Any => true,
-                }
-            })
+            .filter(|e| self.filters.status.admits(e.lease_state(now).is_live()))
             .cloned()
             .collect();
         match ctx.out.format {

@@ -10,7 +10,7 @@
 pub mod clients;
 pub mod server_json;
 
-use crate::catalog::model::{Auth, check_http_url};
+use crate::catalog::model::check_http_url;
 use crate::catalog::registration::Registration;
 use crate::catalog::{Transport, id};
 use serde::Serialize;
@@ -60,23 +60,7 @@ pub fn plain(name: &str, transport: Transport, at: &str) -> Result<Registration,
             check_http_url(url).map_err(|why| format!("{at}.url: {url:?} is not valid: {why}"))?;
         }
     }
-    Ok(Registration {
-        id: id::derive(name, &transport),
-        name: name.to_owned(),
-        description: None,
-        version: None,
-        transport,
-        tools: Vec::new(),
-        resources: Vec::new(),
-        prompts: Vec::new(),
-        capabilities: Vec::new(),
-        tags: Vec::new(),
-        meta: BTreeMap::new(),
-        auth: Auth::None,
-        health_url: None,
-        ttl: None,
-        probed: None,
-    })
+    Ok(Registration::bare(name, transport))
 }
 
 /// Reads any supported file: a `server.json` (or a JSON array of them) or one of the
@@ -209,16 +193,7 @@ pub(crate) fn join(at: &str, key: &str) -> String {
     }
 }
 
-pub(crate) fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub(crate) use crate::mcp::jsonrpc::kind as kind_of;
 
 /// Pretty JSON with a final newline, as people keep config files.
 pub fn to_bytes(v: &impl Serialize) -> Vec<u8> {

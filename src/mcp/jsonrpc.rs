@@ -172,7 +172,8 @@ fn parse_id(v: &Value) -> Result<Id, FramingError> {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
+/// How a JSON value's type reads in an error message ("an array").
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
