@@ -344,10 +344,13 @@ fn a_three_member_cluster_keeps_serving_when_one_member_is_killed() {
     };
     let endpoints: Vec<String> = nodes.iter().map(Node::endpoint).collect();
     let url = format!("etcd://{}/ha", endpoints.join(","));
+    // Electing a new leader after the kill takes the survivors one to two seconds
+    // (etcd's election timeout is 1s), during which a request may stall: the
+    // default 5s leaves room to retry after it, where 2s sometimes did not.
     let run = |args: &[&str]| {
         finish(
             mcpreg()
-                .args(["--registry", &url, "--etcd-timeout", "2s"])
+                .args(["--registry", &url, "--etcd-timeout", "5s"])
                 .args(args)
                 .output()
                 .unwrap(),
