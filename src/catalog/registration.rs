@@ -176,6 +176,8 @@ pub struct Probed {
     pub latency: Duration,
     pub protocol_version: String,
     pub server_info: Option<ServerInfo>,
+    /// What the probe dropped to stay within its bounds, if anything.
+    pub truncated: Option<String>,
 }
 
 impl Entry {
@@ -194,12 +196,20 @@ impl Entry {
                 error: None,
                 protocol_version: Some(p.protocol_version),
                 server_info: p.server_info,
+                truncated: p.truncated,
             },
             Err(error) => {
-                let (last_ok_at, failures, protocol_version, server_info) = match previous {
-                    Some(h) => (h.last_ok_at, h.failures, h.protocol_version, h.server_info),
-                    None => (None, 0, None, None),
-                };
+                let (last_ok_at, failures, protocol_version, server_info, truncated) =
+                    match previous {
+                        Some(h) => (
+                            h.last_ok_at,
+                            h.failures,
+                            h.protocol_version,
+                            h.server_info,
+                            h.truncated,
+                        ),
+                        None => (None, 0, None, None, None),
+                    };
                 Health {
                     status: HealthStatus::Down,
                     checked_at: now,
@@ -209,6 +219,7 @@ impl Entry {
                     error: Some(error),
                     protocol_version,
                     server_info,
+                    truncated,
                 }
             }
         });
@@ -345,6 +356,7 @@ mod tests {
             error: None,
             protocol_version: None,
             server_info: None,
+            truncated: None,
         });
         let mut changed = registration(Some(30));
         changed.tags = vec!["new".into()];
@@ -388,6 +400,7 @@ mod tests {
             error: Some("connection refused".into()),
             protocol_version: None,
             server_info: None,
+            truncated: None,
         });
         assert_eq!(down.prune_reason(Duration::ZERO, None, at(100)), None);
         assert_eq!(
@@ -412,6 +425,7 @@ mod tests {
                 name: "fs".into(),
                 version: Some("1".into()),
             }),
+            truncated: None,
         };
         e.record_probe(Ok(ok.clone()), at(1));
         e.record_probe(Err("connection refused".into()), at(2));

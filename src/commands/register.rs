@@ -3,7 +3,7 @@
 use super::{Context, Exit, Run, check_ttl, key_value, lifecycle};
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Timestamp, Transport, id};
+use crate::catalog::{Timestamp, Transport, id, limits};
 use crate::cli::{AuthKind, Declare, HttpTransport, Register};
 use crate::error::{Error, Result};
 use crate::interop;
@@ -52,6 +52,9 @@ impl Run for Register {
 
 /// Writes one registration and prints its id.
 pub fn put(ctx: &mut Context, registration: &Registration) -> Result<()> {
+    registration
+        .check_limits()
+        .map_err(|why| Error::usage(&registration.id, why))?;
     let now = Timestamp::now();
     let put = ctx.store.upsert(&registration.id, &mut |current| {
         registration.apply(current, now)
@@ -81,6 +84,8 @@ impl Register {
                     r.id
                 )));
             }
+            r.check_limits()
+                .map_err(|why| bad(format!("server {:?}: {why}", r.name)))?;
             for t in &tags {
                 if !r.tags.contains(t) {
                     r.tags.push(t.clone());
@@ -131,6 +136,9 @@ impl Register {
 pub fn http_transport(url: &str, kind: HttpTransport, headers: &[String]) -> Result<Transport> {
     check_url("--url", url)?;
     let headers = pairs("--header", headers)?;
+    for (name, value) in &headers {
+        limits::check_header(name, value).map_err(|why| Error::usage("--header", why))?;
+    }
     Ok(match kind {
         HttpTransport::StreamableHttp => Transport::StreamableHttp {
             url: url.to_owned(),
@@ -230,6 +238,16 @@ impl Declare {
             }
             if tools.iter().any(|t| t.name == name) {
                 return Err(Error::usage("--tool", format!("{name:?} is given twice")));
+            }
+            if name.len() > limits::MAX_NAME_BYTES {
+                return Err(Error::usage(
+                    "--tool",
+                    format!(
+                        "a name of {} bytes; at most {} are allowed",
+                        name.len(),
+                        limits::MAX_NAME_BYTES
+                    ),
+                ));
             }
             tools.push(Tool {
                 name: name.to_owned(),

@@ -85,6 +85,7 @@ impl ProbeReport {
                 name,
                 version: self.server_version.clone(),
             }),
+            truncated: self.truncated.clone(),
         }
     }
 }
@@ -281,6 +282,8 @@ pub struct ProbeReport {
     pub tools: Vec<ToolInfo>,
     pub resources: Vec<ResourceInfo>,
     pub prompts: Vec<PromptInfo>,
+    /// What was left out to stay within `catalog::limits`, if anything.
+    pub truncated: Option<String>,
     /// Wall time from the start of the probe to the last answer read
     /// (process start or connection included, teardown excluded).
     pub latency: Duration,

@@ -59,6 +59,7 @@ use super::{
     ACCEPTED_INITIALIZE_VERSIONS, DISCOVER_VERSION, Era, HttpTransport, INITIALIZE_VERSION,
     ProbeError, ProbeOptions, ProbeReport, PromptInfo, ResourceInfo, Target, ToolInfo,
 };
+use crate::catalog::limits::{Keeper, List};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -372,6 +373,7 @@ fn discovered(t: &mut dyn Transport, clock: &Clock, result: Value) -> Result<Pro
         tools: vec![],
         resources: vec![],
         prompts: vec![],
+        truncated: None,
         latency: Duration::ZERO,
     };
     lists(t, clock, &capabilities, Era::Discover, &mut report)?;
@@ -428,6 +430,7 @@ fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step>
         tools: vec![],
         resources: vec![],
         prompts: vec![],
+        truncated: None,
         latency: Duration::ZERO,
     };
     lists(t, clock, &capabilities, Era::Initialize, &mut report)?;
@@ -435,6 +438,8 @@ fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step>
     Ok(report)
 }
 
+/// The three lists, kept within `catalog::limits` as each page arrives: a page is
+/// dropped once read, so what a probe holds is what it keeps plus one page.
 fn lists(
     t: &mut dyn Transport,
     clock: &Clock,
@@ -442,45 +447,50 @@ fn lists(
     era: Era,
     report: &mut ProbeReport,
 ) -> Result<(), ProbeError> {
+    let mut keep = Keeper::default();
     if capabilities.contains_key("tools") {
-        for item in list(t, clock, era, "tools/list", "tools")? {
+        list(t, clock, era, "tools/list", "tools", &mut |item| {
             let name = required_str(&item, "name", "tools/list")?;
-            report.tools.push(ToolInfo {
-                name,
-                description: optional_str(&item, "description"),
-            });
-        }
+            if let Some(name) = keep.admit(List::Tools, name) {
+                let description = keep.text(optional_str(&item, "description"));
+                report.tools.push(ToolInfo { name, description });
+            }
+            Ok(())
+        })?;
     }
     if capabilities.contains_key("resources") {
-        for item in list(t, clock, era, "resources/list", "resources")? {
+        list(t, clock, era, "resources/list", "resources", &mut |item| {
             let uri = required_str(&item, "uri", "resources/list")?;
-            report.resources.push(ResourceInfo {
-                uri,
-                name: optional_str(&item, "name"),
-            });
-        }
+            if let Some(uri) = keep.admit(List::Resources, uri) {
+                let name = keep.text(optional_str(&item, "name"));
+                report.resources.push(ResourceInfo { uri, name });
+            }
+            Ok(())
+        })?;
     }
     if capabilities.contains_key("prompts") {
-        for item in list(t, clock, era, "prompts/list", "prompts")? {
+        list(t, clock, era, "prompts/list", "prompts", &mut |item| {
             let name = required_str(&item, "name", "prompts/list")?;
-            report.prompts.push(PromptInfo {
-                name,
-                description: optional_str(&item, "description"),
-            });
-        }
+            if let Some(name) = keep.admit(List::Prompts, name) {
+                let description = keep.text(optional_str(&item, "description"));
+                report.prompts.push(PromptInfo { name, description });
+            }
+            Ok(())
+        })?;
     }
+    report.truncated = keep.summary();
     Ok(())
 }
 
-/// All pages of one list method.
+/// All pages of one list method, each item handed to `each` as its page arrives.
 fn list(
     t: &mut dyn Transport,
     clock: &Clock,
     era: Era,
     method: &str,
     key: &str,
-) -> Result<Vec<Value>, ProbeError> {
-    let mut items = Vec::new();
+    each: &mut dyn FnMut(Value) -> Result<(), ProbeError>,
+) -> Result<(), ProbeError> {
     let mut cursor: Option<String> = None;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..MAX_PAGES {
@@ -507,7 +517,11 @@ fn list(
             check_result_type(&result, method)?;
         }
         match result.remove(key) {
-            Some(Value::Array(page)) => items.extend(page),
+            Some(Value::Array(page)) => {
+                for item in page {
+                    each(item)?;
+                }
+            }
             _ => {
                 return Err(ProbeError::InvalidMessage(format!(
                     "the {method} result has no {key} array"
@@ -523,7 +537,7 @@ fn list(
                 }
                 cursor = Some(c);
             }
-            None | Some(Value::Null) => return Ok(items),
+            None | Some(Value::Null) => return Ok(()),
             Some(other) => {
                 return Err(ProbeError::InvalidMessage(format!(
                     "the {method} nextCursor is {other}, not a string"
