@@ -46,12 +46,6 @@ impl Registration {
     /// descriptions over their caps, more than [`MAX_ITEMS`] items, or a header
     /// that [`check_header`] refuses. The reason names the field and the item.
     pub fn check_limits(&self) -> Result<(), String> {
-        let items = self.tools.len() + self.resources.len() + self.prompts.len();
-        if items > MAX_ITEMS {
-            return Err(format!(
-                "{items} tools, resources and prompts; at most {MAX_ITEMS} are kept per server"
-            ));
-        }
         let names = |kind: &str, max: usize, list: &mut dyn Iterator<Item = &str>| {
             let mut seen = HashSet::new();
             for name in list {
@@ -83,6 +77,12 @@ impl Registration {
             MAX_URI_BYTES,
             &mut self.resources.iter().map(|r| r.uri.as_str()),
         )?;
+        let items = self.tools.len() + self.resources.len() + self.prompts.len();
+        if items > MAX_ITEMS {
+            return Err(format!(
+                "{items} tools, resources and prompts; at most {MAX_ITEMS} are kept per server"
+            ));
+        }
         let descriptions = self
             .tools
             .iter()
