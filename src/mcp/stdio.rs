@@ -66,22 +66,29 @@ impl StdioTransport {
         command: &str,
         args: &[String],
         env: &BTreeMap<String, String>,
+        cwd: Option<&str>,
         timeout: Duration,
         budget: &Budget,
     ) -> Result<Self, ProbeError> {
         process::become_subreaper();
-        let mut group = process::spawn_group(
-            Command::new(command)
-                .args(args)
-                .envs(env)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
-            Some(libc::SIGKILL),
-        )
-        .map_err(|e| ProbeError::Spawn {
-            command: command.to_string(),
-            reason: io_reason(&e),
+        let mut program = Command::new(command);
+        program
+            .args(args)
+            .envs(env)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(cwd) = cwd {
+            program.current_dir(cwd);
+        }
+        let mut group = process::spawn_group(&mut program, Some(libc::SIGKILL)).map_err(|e| {
+            ProbeError::Spawn {
+                command: match cwd {
+                    Some(cwd) => format!("{command}` in `{cwd}"),
+                    None => command.to_string(),
+                },
+                reason: io_reason(&e),
+            }
         })?;
         let stdin = group.child_mut().stdin.take();
         let Some(stdout) = group.child_mut().stdout.take() else {

@@ -3,7 +3,7 @@
 //! and registration refuses what would misbehave later.
 
 use crate::mcp_fakes::stdio::{Behaviour, argv};
-use crate::support::{Reg, Run, finish};
+use crate::support::{Reg, Run};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Stdio};
@@ -288,7 +288,6 @@ fn registration_refuses_bad_headers_ports_and_names() {
             .stderr_has(why);
         assert_eq!(reg.snapshot(), before, "the registry is untouched");
     }
-    let mut doc = doc;
     doc["_meta"]["mcpreg"]["tools"] = serde_json::json!([]);
     doc["_meta"]["mcpreg"]["transport"]["headers"] = serde_json::json!({"Host": "x"});
     let file = reg.folder().join("server.json");
