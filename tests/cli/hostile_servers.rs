@@ -2,12 +2,10 @@
 //! and escaped, what it starts dies with the probe, signals are answered at once,
 //! and registration refuses what would misbehave later.
 
+use crate::lifecycle::{Guard, SERVER, free_port};
 use crate::mcp_fakes::stdio::{Behaviour, argv};
 use crate::support::{Reg, Run};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// `register --introspect` of a stdio fake with `env`, returning its id.
@@ -297,46 +295,22 @@ fn registration_refuses_bad_headers_ports_and_names() {
         .stderr_has("Host");
 }
 
-/// A child killed and reaped if a test fails half-way.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// Sends `signal` to mcpreg and waits for it to exit: how long that took, and
+/// its exit code.
+fn stop_with(guard: &mut Guard, signal: i32, limit: Duration) -> (Duration, Option<i32>) {
+    let start = Instant::now();
+    guard.signal(signal);
+    let status = guard.wait(limit);
+    (start.elapsed(), status.code())
 }
 
-impl Guard {
-    fn first_line(&mut self) -> String {
-        let stdout = self.0.stdout.take().expect("piped");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        rx.recv_timeout(Duration::from_secs(60))
-            .expect("a line within 60s")
-            .trim()
-            .to_owned()
-    }
-
-    /// How long mcpreg took to exit after `signal`, and its status code.
-    fn stop_with(&mut self, signal: i32, limit: Duration) -> (Duration, Option<i32>) {
-        let start = Instant::now();
-        kill(self.0.id() as i32, signal);
-        loop {
-            if let Some(status) = self.0.try_wait().expect("try_wait") {
-                return (start.elapsed(), status.code());
-            }
-            assert!(
-                start.elapsed() < limit,
-                "mcpreg did not exit within {limit:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
+/// `watch --exec sh -c SCRIPT` once the script has written its pid (`$$`) into
+/// `pidfile`; the script's pid.
+fn watch_exec(reg: &Reg, script: &str, pidfile: &Path) -> (Guard, i32) {
+    let _ = std::fs::remove_file(pidfile);
+    let script = format!("echo $$ > {}; {script}", pidfile.display());
+    let watch = Guard::spawn(reg.cmd(&["watch", "--exec", "sh", "-c", &script]));
+    (watch, read_pid(pidfile, Duration::from_secs(30)))
 }
 
 /// How long a loaded debug build may take, beyond the 2 s grace, to exit after a
@@ -353,33 +327,19 @@ fn signals_stop_watch_exec_run_and_keepalive_at_once() {
         let reg = Reg::new();
         reg.register("a", &[]);
         let pidfile = reg.folder().join("exec.pid");
-        let script = format!("echo $$ > {}; exec sleep 60", pidfile.display());
-        let mut watch = Guard(
-            reg.cmd(&["watch", "--exec", "sh", "-c", &script])
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("watch"),
-        );
-        let pid = read_pid(&pidfile, Duration::from_secs(30));
-        let (took, code) = watch.stop_with(signal, grace + EXIT_SLACK);
+        let (mut watch, pid) = watch_exec(&reg, "exec sleep 60", &pidfile);
+        let (took, code) = stop_with(&mut watch, signal, grace + EXIT_SLACK);
         assert_eq!(code, Some(0), "watch ends cleanly");
         assert!(gone(pid), "the --exec command {pid} was stopped");
         eprintln!("watch --exec, signal {signal}: exited after {took:?}");
 
         // A command that ignores SIGTERM is killed after the grace.
-        let script = format!(
-            "trap '' TERM INT; echo $$ > {}; while :; do sleep 1; done",
-            pidfile.display()
+        let (mut watch, pid) = watch_exec(
+            &reg,
+            "trap '' TERM INT; while :; do sleep 1; done",
+            &pidfile,
         );
-        std::fs::remove_file(&pidfile).unwrap();
-        let mut watch = Guard(
-            reg.cmd(&["watch", "--exec", "sh", "-c", &script])
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("watch"),
-        );
-        let pid = read_pid(&pidfile, Duration::from_secs(30));
-        let (took, _) = watch.stop_with(signal, grace + EXIT_SLACK);
+        let (took, _) = stop_with(&mut watch, signal, grace + EXIT_SLACK);
         assert!(
             took >= grace - Duration::from_millis(100),
             "the grace was given: {took:?}"
@@ -387,33 +347,22 @@ fn signals_stop_watch_exec_run_and_keepalive_at_once() {
         assert!(gone(pid), "the stubborn --exec command {pid} was killed");
 
         // run, with a server that ignores SIGTERM.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port()
-            .to_string();
+        let port = free_port().to_string();
         let url = format!("http://127.0.0.1:{port}/mcp");
         let server_pid = reg.folder().join("server.pid");
         let shell_pid = reg.folder().join("shell.pid");
-        let server = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mcp_http_server.py");
         let script = format!(
-            "trap '' TERM INT; echo $$ > {}; python3 {server} {port} {} & while :; do sleep 1; done",
+            "trap '' TERM INT; echo $$ > {}; python3 {SERVER} {port} {} & while :; do sleep 1; done",
             shell_pid.display(),
             server_pid.display()
         );
-        let mut run = Guard(
-            reg.cmd(&[
-                "run", "--name", "stubborn", "--ttl", "30s", "--url", &url, "--", "sh", "-c",
-                &script,
-            ])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("run"),
-        );
-        let id = run.first_line();
+        let mut run = Guard::spawn(reg.cmd(&[
+            "run", "--name", "stubborn", "--ttl", "30s", "--url", &url, "--", "sh", "-c", &script,
+        ]));
+        let id = run.id();
         assert!(reg.ids().contains(&id));
         let shell = read_pid(&shell_pid, Duration::from_secs(5));
-        let (took, code) = run.stop_with(signal, grace + EXIT_SLACK);
+        let (took, code) = stop_with(&mut run, signal, grace + EXIT_SLACK);
         assert_eq!(
             code,
             Some(128 + libc::SIGKILL),
@@ -424,23 +373,18 @@ fn signals_stop_watch_exec_run_and_keepalive_at_once() {
         eprintln!("run, signal {signal}: exited after {took:?}");
 
         // register --keepalive deregisters and exits at once.
-        let mut kept = Guard(
-            reg.cmd(&[
-                "register",
-                "--name",
-                "kept",
-                "--ttl",
-                "30s",
-                "--keepalive",
-                "--",
-                "/usr/bin/true",
-            ])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("keepalive"),
-        );
-        let id = kept.first_line();
-        let (_, code) = kept.stop_with(signal, EXIT_SLACK);
+        let mut kept = Guard::spawn(reg.cmd(&[
+            "register",
+            "--name",
+            "kept",
+            "--ttl",
+            "30s",
+            "--keepalive",
+            "--",
+            "/usr/bin/true",
+        ]));
+        let id = kept.id();
+        let (_, code) = stop_with(&mut kept, signal, EXIT_SLACK);
         assert_eq!(code, Some(0));
         assert!(!reg.ids().contains(&id));
     }
