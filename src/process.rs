@@ -213,6 +213,27 @@ fn processes() -> Option<Vec<Proc>> {
     Some(all)
 }
 
+/// The pids whose parent is mcpreg: from each thread's `children` file where the
+/// kernel has them (cheap), else from a walk of /proc. `None` without /proc.
+fn my_children() -> Option<Vec<i32>> {
+    let mut children = Vec::new();
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    for task in tasks.flatten() {
+        match std::fs::read_to_string(task.path().join("children")) {
+            Ok(list) => children.extend(
+                list.split_whitespace()
+                    .filter_map(|p| p.parse::<i32>().ok()),
+            ),
+            Err(_) => {
+                let me = i32::try_from(std::process::id()).unwrap_or(0);
+                let all = processes()?;
+                return Some(all.iter().filter(|p| p.ppid == me).map(|p| p.pid).collect());
+            }
+        }
+    }
+    Some(children)
+}
+
 /// Makes mcpreg the reaper of whatever its children leave behind (Linux), so that
 /// [`sweep_orphans`] can find it. Idempotent.
 pub fn become_subreaper() {
@@ -228,20 +249,20 @@ pub fn become_subreaper() {
 /// one re-parents its own children, so this goes on, round by round, until a round
 /// finds none (or `max` has passed: a fork bomb cannot keep us here).
 pub fn sweep_orphans(max: Duration) {
-    let me = i32::try_from(std::process::id()).unwrap_or(0);
     let until = Instant::now() + max;
     loop {
         let orphans: Vec<i32> = {
             let spawned = SPAWNED.lock().unwrap_or_else(|p| p.into_inner());
-            let Some(all) = processes() else { return };
-            all.iter()
-                .filter(|p| p.ppid == me)
-                .filter(|p| {
+            let Some(children) = my_children() else {
+                return;
+            };
+            children
+                .into_iter()
+                .filter(|pid| {
                     spawned
                         .as_ref()
-                        .is_none_or(|s| !s.contains(&p.pid.unsigned_abs()))
+                        .is_none_or(|s| !s.contains(&pid.unsigned_abs()))
                 })
-                .map(|p| p.pid)
                 .collect()
         };
         if orphans.is_empty() || Instant::now() >= until {
