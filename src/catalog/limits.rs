@@ -167,6 +167,11 @@ impl Keeper {
         Some(name)
     }
 
+    /// `n` more items of `list` that were dropped unread (over [`MAX_ITEMS`]).
+    pub fn dropped(&mut self, list: List, n: usize) {
+        self.over_cap[list.index()] += n;
+    }
+
     /// A description, cut to [`MAX_TEXT_BYTES`] at a character boundary.
     pub fn text(&mut self, text: Option<String>) -> Option<String> {
         let mut text = text?;

@@ -34,11 +34,13 @@
 //! # Layout
 //!
 //! - [`jsonrpc`]: strict JSON-RPC 2.0 framing and classification.
+//! - `bounded`: parsing into a JSON value of bounded memory, long lists capped.
 //! - [`sse`]: a strict `text/event-stream` decoder with a byte cap.
 //! - `stdio`: spawning, talking to and reliably killing a child process group.
 //! - `http`: Streamable HTTP and legacy HTTP+SSE over `ureq`.
 //! - `probe`: the era logic on top of a small transport trait.
 
+mod bounded;
 mod http;
 pub mod jsonrpc;
 mod probe;

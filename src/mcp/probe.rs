@@ -52,6 +52,7 @@
 //! multi-round-trip exchange). Lists are then fetched with `tools/list` etc.,
 //! each carrying `_meta`; there is no session and no notification.
 
+use super::bounded::SKIPPED_KEY;
 use super::http::{self, LegacySse, Streamable};
 use super::jsonrpc::RpcError;
 use super::stdio::StdioTransport;
@@ -455,7 +456,7 @@ fn lists(
 ) -> Result<(), ProbeError> {
     let mut keep = Keeper::default();
     if capabilities.contains_key("tools") {
-        list(t, clock, era, "tools/list", "tools", &mut |item| {
+        let unread = list(t, clock, era, "tools/list", "tools", &mut |item| {
             let name = required_str(&item, "name", "tools/list")?;
             if let Some(name) = keep.admit(List::Tools, name) {
                 let description = keep.text(optional_str(&item, "description"));
@@ -463,9 +464,10 @@ fn lists(
             }
             Ok(())
         })?;
+        keep.dropped(List::Tools, unread);
     }
     if capabilities.contains_key("resources") {
-        list(t, clock, era, "resources/list", "resources", &mut |item| {
+        let unread = list(t, clock, era, "resources/list", "resources", &mut |item| {
             let uri = required_str(&item, "uri", "resources/list")?;
             if let Some(uri) = keep.admit(List::Resources, uri) {
                 let name = keep.text(optional_str(&item, "name"));
@@ -473,9 +475,10 @@ fn lists(
             }
             Ok(())
         })?;
+        keep.dropped(List::Resources, unread);
     }
     if capabilities.contains_key("prompts") {
-        list(t, clock, era, "prompts/list", "prompts", &mut |item| {
+        let unread = list(t, clock, era, "prompts/list", "prompts", &mut |item| {
             let name = required_str(&item, "name", "prompts/list")?;
             if let Some(name) = keep.admit(List::Prompts, name) {
                 let description = keep.text(optional_str(&item, "description"));
@@ -483,12 +486,15 @@ fn lists(
             }
             Ok(())
         })?;
+        keep.dropped(List::Prompts, unread);
     }
     report.truncated = keep.summary();
     Ok(())
 }
 
 /// All pages of one list method, each item handed to `each` as its page arrives.
+/// Returns how many items the parse skipped unread (`bounded`: past the cap of
+/// one page).
 fn list(
     t: &mut dyn Transport,
     clock: &Clock,
@@ -496,7 +502,8 @@ fn list(
     method: &str,
     key: &str,
     each: &mut dyn FnMut(Value) -> Result<(), ProbeError>,
-) -> Result<(), ProbeError> {
+) -> Result<usize, ProbeError> {
+    let mut unread = 0;
     let mut cursor: Option<String> = None;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..MAX_PAGES {
@@ -522,6 +529,9 @@ fn list(
         if era == Era::Discover {
             check_result_type(&result, method)?;
         }
+        if let Some(n) = result.remove(SKIPPED_KEY).and_then(|n| n.as_u64()) {
+            unread += usize::try_from(n).unwrap_or(usize::MAX);
+        }
         match result.remove(key) {
             Some(Value::Array(page)) => {
                 for item in page {
@@ -543,7 +553,7 @@ fn list(
                 }
                 cursor = Some(c);
             }
-            None | Some(Value::Null) => return Ok(()),
+            None | Some(Value::Null) => return Ok(unread),
             Some(other) => {
                 return Err(ProbeError::InvalidMessage(format!(
                     "the {method} nextCursor is {other}, not a string"
