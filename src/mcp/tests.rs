@@ -296,8 +296,15 @@ fn http_old_era_json_and_sse_replies() {
         assert_eq!(r.server_name.as_deref(), Some("fake-old"));
         assert_eq!(r.capabilities, ["logging", "prompts", "resources", "tools"]);
         assert_eq!(tool_names(&r), TOOLS);
-        assert_eq!(r.resources.len(), 2);
+        assert_eq!(r.resources.len(), 3);
         assert_eq!(r.resources[1].name.as_deref(), Some("notes"));
+        // A resource template is kept as a resource whose uri is the template.
+        assert_eq!(r.resources[2].uri, "notes://{id}");
+        assert_eq!(r.resources[2].mime_type.as_deref(), Some("text/plain"));
+        assert_eq!(
+            r.tools[0].input_schema,
+            Some(serde_json::json!({"type": "object"}))
+        );
         let log = fake.requests();
         assert_eq!(
             log,
@@ -309,6 +316,7 @@ fn http_old_era_json_and_sse_replies() {
                 "POST /mcp tools/list",
                 "POST /mcp tools/list",
                 "POST /mcp resources/list",
+                "POST /mcp resources/templates/list",
                 "POST /mcp prompts/list",
                 "DELETE /mcp",
             ],

@@ -11,13 +11,13 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 /// A running `watch --json`, its events read on a thread.
-struct Watcher {
+pub struct Watcher {
     child: Child,
     events: Receiver<serde_json::Value>,
 }
 
 impl Watcher {
-    fn start(reg: &Reg, args: &[&str]) -> Watcher {
+    pub fn start(reg: &Reg, args: &[&str]) -> Watcher {
         let mut all = vec!["watch", "--json"];
         all.extend_from_slice(args);
         let mut child = reg
@@ -41,13 +41,13 @@ impl Watcher {
     }
 
     /// The next event, within `wait`.
-    fn next(&self, wait: Duration) -> Option<serde_json::Value> {
+    pub fn next(&self, wait: Duration) -> Option<serde_json::Value> {
         self.events.recv_timeout(wait).ok()
     }
 
     /// The next event, which must be `kind` of `id`.
     #[track_caller]
-    fn expect(&self, kind: &str, id: &str) -> serde_json::Value {
+    pub fn expect(&self, kind: &str, id: &str) -> serde_json::Value {
         let e = self
             .next(Duration::from_secs(10))
             .unwrap_or_else(|| panic!("no {kind} event for {id}"));
@@ -68,7 +68,7 @@ impl Watcher {
     }
 
     /// Ends the watch with SIGTERM; it must exit 0 and say nothing on stderr.
-    fn stop(mut self) -> String {
+    pub fn stop(mut self) -> String {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let status = self.child.wait().unwrap();
         assert_eq!(

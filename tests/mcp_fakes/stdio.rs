@@ -112,10 +112,17 @@ if mode == "grandchild":
 NEW = "2026-07-28"
 TOOLS = ["alpha", "bravo", "charlie", "delta", "echo"]
 PAGES = {None: (0, 2, "p2"), "p2": (2, 4, "p3"), "p3": (4, 5, None)}
-# A server whose tools change between probes: one name a line, read at start.
+# A server whose tools change between probes, read at start: one name a line,
+# or a JSON list of whole tool definitions.
+DEFINED = None
 if os.environ.get("MCPREG_FAKE_TOOLS_FILE"):
     with open(os.environ["MCPREG_FAKE_TOOLS_FILE"]) as f:
-        TOOLS = [t for t in f.read().split() if t]
+        text = f.read()
+    if text.lstrip().startswith("["):
+        DEFINED = json.loads(text)
+        TOOLS = [t["name"] for t in DEFINED]
+    else:
+        TOOLS = [t for t in text.split() if t]
     PAGES = {None: (0, len(TOOLS), None)}
 
 def send(obj):
@@ -140,7 +147,7 @@ def result_for(method, params, new):
         if cursor not in PAGES:
             return None, (-32602, "bad cursor")
         a, b, nxt = PAGES[cursor]
-        r = {"tools": [{"name": t, "description": "the %s tool" % t, "inputSchema": {"type": "object"}} for t in TOOLS[a:b]]}
+        r = {"tools": DEFINED[a:b] if DEFINED is not None else [{"name": t, "description": "the %s tool" % t, "inputSchema": {"type": "object"}} for t in TOOLS[a:b]]}
         if nxt:
             r["nextCursor"] = nxt
         if new:
