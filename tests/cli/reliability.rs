@@ -165,7 +165,10 @@ fn a_writer_killed_at_random_moments_never_corrupts_or_loses_acknowledged_writes
         }
         assert!(ids.contains(&"base-199".to_owned()));
     }
-    eprintln!("{} of 200 writers finished, {killed_mid_way} were killed", acknowledged.len());
+    eprintln!(
+        "{} of 200 writers finished, {killed_mid_way} were killed",
+        acknowledged.len()
+    );
     assert!(
         killed_mid_way > 20,
         "only {killed_mid_way} of 200 writers were killed mid-way"

@@ -252,3 +252,15 @@ pub fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
 /// How long a test waits for something that must happen before it calls it a
 /// hang: never a latency bound.
 pub const HANG: Duration = Duration::from_secs(60);
+
+/// What one short `mcpreg` command (a `list` of an empty registry file) takes on
+/// this machine right now: the median of three. Tests that bound a latency add a
+/// multiple of it, so the bound follows the machine's load.
+pub fn command_time() -> Duration {
+    let reg = Reg::new();
+    median(
+        (0..3)
+            .map(|_| timed(|| reg.run(&["list"]).ok()).1)
+            .collect(),
+    )
+}
