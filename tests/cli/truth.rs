@@ -444,11 +444,15 @@ fn run_registers_only_a_server_that_is_still_its_own_child() {
     let run = reg.run(&[
         "run", "--name", "gone", "--url", &url, "--", "sh", "-c", &child,
     ]);
-    // Whatever happened, the orphan server must not outlive the test.
-    if let Some(pid) = std::fs::read_to_string(&pidfile)
-        .ok()
-        .and_then(|p| p.trim().parse::<i32>().ok())
-    {
+    // Whatever happened, the orphan server must not outlive the test. It writes
+    // its pid first thing, but may not have started yet when `run` returns.
+    let read_pid = || {
+        std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+    };
+    crate::support::eventually("the orphan server writes its pid", || read_pid().is_some());
+    if let Some(pid) = read_pid() {
         // SAFETY: kill has no memory preconditions.
         unsafe { libc::kill(pid, libc::SIGTERM) };
     }
