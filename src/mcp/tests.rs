@@ -14,18 +14,7 @@ use std::time::Instant;
 /// reaping) and thread scheduling. 1.5s, or ten starts of python3 (what the
 /// stdio fakes run) when the machine is slower than that right now.
 fn slack() -> Duration {
-    let mut starts: Vec<Duration> = (0..3)
-        .map(|_| {
-            timed(|| {
-                std::process::Command::new("python3")
-                    .args(["-c", ""])
-                    .status()
-            })
-            .1
-        })
-        .collect();
-    starts.sort();
-    (starts[1] * 10).max(Duration::from_millis(1500))
+    (stdio::python_start() * 10).max(Duration::from_millis(1500))
 }
 
 fn opts(secs: u64) -> ProbeOptions {
@@ -172,14 +161,17 @@ fn stdio_new_era() {
 
 #[test]
 fn stdio_slow_new_era_server_still_counts_as_new_era() {
-    // discover gets a third of 3s; the server answers it after 1.5s, then
-    // refuses the fallback initialize: the late discover answer wins.
+    // discover gets a third of the timeout; the server answers it after half
+    // of it, then refuses the fallback initialize: the late discover answer
+    // wins. The timeout is 3s, or more when python3 starts slowly here, so the
+    // answer still comes well within it.
     let case = StdioCase::new();
+    let secs = stdio::timeout_secs(3);
     let mut target = case.target(Behaviour::SlowNew);
     if let Target::Stdio { env, .. } = &mut target {
-        env.insert("MCPREG_FAKE_DELAY_MS".into(), "1500".into());
+        env.insert("MCPREG_FAKE_DELAY_MS".into(), (secs * 500).to_string());
     }
-    let r = probe(&target, &opts(3)).unwrap();
+    let r = probe(&target, &opts(secs)).unwrap();
     assert_eq!(r.era, Era::Discover);
     assert_eq!(tool_names(&r), TOOLS);
     assert_gone(case.pid("pid"));
@@ -189,9 +181,11 @@ fn stdio_slow_new_era_server_still_counts_as_new_era() {
 #[test]
 fn stdio_server_ignoring_sigterm_is_killed() {
     let case = StdioCase::new();
-    let (r, took) = timed(|| probe(&case.target(Behaviour::IgnoresSigterm), &opts(2)));
+    // It must start and answer within the timeout: 2s, or longer on a slow machine.
+    let secs = stdio::timeout_secs(2);
+    let (r, took) = timed(|| probe(&case.target(Behaviour::IgnoresSigterm), &opts(secs)));
     assert_eq!(tool_names(&r.unwrap()), TOOLS);
-    assert!(took < Duration::from_secs(2) + slack(), "{took:?}");
+    assert!(took < Duration::from_secs(secs) + slack(), "{took:?}");
     assert_gone(case.pid("pid"));
 }
 
@@ -206,9 +200,11 @@ fn stdio_server_flooding_stderr_does_not_block() {
 #[test]
 fn stdio_server_that_never_answers_times_out() {
     let case = StdioCase::new();
-    let (e, took) = probe_err(&case.target(Behaviour::NeverAnswers), &opts(2));
-    assert_eq!(e, "timed out after 2s waiting for initialize");
-    assert!(took < Duration::from_secs(2) + slack(), "{took:?}");
+    // Long enough for the fake to start and write its pid on a slow machine.
+    let secs = stdio::timeout_secs(2);
+    let (e, took) = probe_err(&case.target(Behaviour::NeverAnswers), &opts(secs));
+    assert_eq!(e, format!("timed out after {secs}s waiting for initialize"));
+    assert!(took < Duration::from_secs(secs) + slack(), "{took:?}");
     assert_gone(case.pid("pid"));
 }
 
@@ -265,9 +261,11 @@ fn stdio_endless_line_hits_the_byte_cap() {
 #[test]
 fn stdio_grandchildren_die_too() {
     let case = StdioCase::new();
-    let (e, took) = probe_err(&case.target(Behaviour::Grandchild), &opts(1));
-    assert_eq!(e, "timed out after 1s waiting for initialize");
-    assert!(took < Duration::from_secs(1) + slack(), "{took:?}");
+    // Long enough for the fake to start and spawn its child on a slow machine.
+    let secs = stdio::timeout_secs(1);
+    let (e, took) = probe_err(&case.target(Behaviour::Grandchild), &opts(secs));
+    assert_eq!(e, format!("timed out after {secs}s waiting for initialize"));
+    assert!(took < Duration::from_secs(secs) + slack(), "{took:?}");
     let pid = case.pid("pid");
     assert_gone(pid);
     assert_gone(case.pid("child"));

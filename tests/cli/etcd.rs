@@ -390,16 +390,19 @@ fn an_unreachable_etcd_is_exit_2_naming_the_endpoints_within_the_timeout() {
     // The 1s timeout plus what starting and ending the process costs here now:
     // 3s, or twenty times a short command when the machine is slower than that.
     let bound = Duration::from_secs(1) + (command_time() * 20).max(Duration::from_secs(3));
+    let list = |url: &str| {
+        timed(|| {
+            finish(
+                mcpreg()
+                    .args(["--registry", url, "--etcd-timeout", "1s", "list"])
+                    .output()
+                    .unwrap(),
+            )
+        })
+    };
     let port = free_port();
     let url = format!("etcd://127.0.0.1:{port},127.0.0.1:{}/x", free_port());
-    let (run, took) = timed(|| {
-        finish(
-            mcpreg()
-                .args(["--registry", &url, "--etcd-timeout", "1s", "list"])
-                .output()
-                .unwrap(),
-        )
-    });
+    let (run, took) = list(&url);
     let run = run
         .code(2)
         .stderr_has("no etcd endpoint answered")
@@ -409,14 +412,7 @@ fn an_unreachable_etcd_is_exit_2_naming_the_endpoints_within_the_timeout() {
     // A listener that accepts and never answers: the timeout bounds the wait.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("etcd://{}/x", silent.local_addr().unwrap());
-    let (run, took) = timed(|| {
-        finish(
-            mcpreg()
-                .args(["--registry", &url, "--etcd-timeout", "1s", "list"])
-                .output()
-                .unwrap(),
-        )
-    });
+    let (run, took) = list(&url);
     run.code(2);
     assert!(took < bound, "{took:?}, bound {bound:?}");
 }

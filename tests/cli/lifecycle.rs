@@ -76,16 +76,31 @@ fn expires_at(reg: &Reg, id: &str) -> SystemTime {
         .unwrap_or_else(|err| panic!("{id}: expires_at {at:?}: {err}"))
 }
 
-/// A renewal came before the lease ran out: the next expiry is less than one
-/// ttl after the previous one. This is what "heartbeats every ttl/3" promises,
-/// checked on the product's own clock rather than on how soon the test looks.
+/// Waits for the next heartbeat of `id` and checks it came before the lease ran
+/// out: the new expiry is less than one ttl after the one before. This is what
+/// "heartbeats every ttl/3" promises, checked on the product's own clock rather
+/// than on how soon the test looks.
 #[track_caller]
-fn renewed_in_time(first: SystemTime, next: SystemTime, ttl: Duration) {
+fn renewed_in_time(reg: &Reg, id: &str, ttl: Duration) {
+    let first = expires_at(reg, id);
+    let mut next = first;
+    eventually("a heartbeat", || {
+        next = expires_at(reg, id);
+        next != first
+    });
     let gap = next.duration_since(first).unwrap_or_default();
     assert!(
         gap > Duration::ZERO && gap < ttl,
         "renewed {gap:?} later, ttl {ttl:?}"
     );
+}
+
+fn read_pid(pidfile: &std::path::Path) -> i32 {
+    std::fs::read_to_string(pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 fn alive(pid: i32) -> bool {
@@ -115,13 +130,7 @@ fn keepalive_heartbeats_registers_again_after_a_prune_and_deregisters_on_a_signa
             "/usr/bin/true",
         ]));
         let id = kept.id();
-        let first = expires_at(&reg, &id);
-        let mut next = first;
-        eventually("a heartbeat", || {
-            next = expires_at(&reg, &id);
-            next != first
-        });
-        renewed_in_time(first, next, Duration::from_secs(3));
+        renewed_in_time(&reg, &id, Duration::from_secs(3));
         reg.run(&["deregister", &id]).ok();
         eventually("registered again", || reg.ids().contains(&id));
         kept.signal(signal);
@@ -179,19 +188,9 @@ fn run_registers_the_server_once_it_answers_forwards_signals_and_deregisters() {
     assert_eq!(entry["health"]["status"], "ok");
     assert_eq!(entry["lease"]["ttl_s"], 3);
     assert_eq!(entry["tags"][0], "t");
-    let pid: i32 = std::fs::read_to_string(&pidfile)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pid = read_pid(&pidfile);
     assert!(alive(pid));
-    let first = expires_at(&reg, &id);
-    let mut next = first;
-    eventually("a heartbeat", || {
-        next = expires_at(&reg, &id);
-        next != first
-    });
-    renewed_in_time(first, next, Duration::from_secs(3));
+    renewed_in_time(&reg, &id, Duration::from_secs(3));
 
     run.signal(libc::SIGINT);
     let status = run.wait(Duration::from_secs(60));
@@ -230,11 +229,7 @@ fn run_exits_with_the_status_of_its_server() {
     ]));
     let id = run.id();
     assert!(reg.ids().contains(&id));
-    let pid: i32 = std::fs::read_to_string(&pidfile)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pid = read_pid(&pidfile);
     // SAFETY: kill has no memory preconditions.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGUSR1) }, 0);
     let status = run.wait(Duration::from_secs(60));

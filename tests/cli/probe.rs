@@ -3,8 +3,8 @@
 
 use crate::mcp_fakes::brain::FakeEra;
 use crate::mcp_fakes::http::{FakeHttp, HttpFake};
-use crate::mcp_fakes::stdio::{Behaviour, argv};
-use crate::support::{Reg, command_time, eventually, finish, timed};
+use crate::mcp_fakes::stdio::{Behaviour, argv, timeout_secs};
+use crate::support::{Reg, eventually, finish, timed};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
@@ -142,9 +142,9 @@ fn hostile_and_broken_servers_end_within_the_timeout_with_a_precise_error() {
     let pids = tempfile::tempdir().unwrap();
     let pid_of = |name: &str| pids.path().join(name);
     // The well-behaved fakes among these (python3 processes, one flooding stderr)
-    // must answer within the timeout while thirteen others start beside them: 2s,
-    // or more when a short command shows the machine is slow right now.
-    let secs = (command_time() * 40).as_secs().max(2);
+    // must start and answer within the timeout while the others start beside
+    // them: 2s, or more when python3 starts slowly here right now.
+    let secs = timeout_secs(2);
     let timeout = format!("{secs}s");
     let timed_out = format!("timed out after {secs}s");
     let timed_out = timed_out.as_str();
@@ -406,9 +406,9 @@ fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile(reg: &Reg) {
         timed(|| register_stdio_with(reg, &["--tag", "before"], Behaviour::NeverAnswers));
     let started = reg.folder().join("steady.pid");
     let steady = register_stdio(reg, "steady", Behaviour::NeverAnswers, Some(&started));
-    // The re-registration must land while the probe waits for its timeout: 2s, or
-    // twenty registrations' time when the machine is slower than that now.
-    let secs = (write * 20).as_secs().max(2);
+    // The fakes must start, and the re-registration land, while the probe waits
+    // for its timeout: 2s, or more when python3 or a registration is slow here.
+    let secs = timeout_secs(2).max((write * 20).as_secs());
     let probing = reg
         .cmd(&["health", "--probe", "--timeout", &format!("{secs}s")])
         .stdout(Stdio::piped())

@@ -62,14 +62,17 @@ fn concurrent_writers_lose_nothing_and_readers_never_see_a_partial_file() {
                     let ttl_s = 60 + (w * OPS + op) as u64;
                     let ttl = format!("{ttl_s}s");
                     let first_round = op < IDS_PER_WORKER;
-                    let args: Vec<&str> = if first_round || op % 5 == 0 {
-                        vec![
+                    // 32 writers queue for one lock: the 10s default could run
+                    // out on a loaded machine, so the timeout only bounds a hang.
+                    let mut args: Vec<&str> = vec!["--lock-timeout", "120s"];
+                    if first_round || op % 5 == 0 {
+                        args.extend([
                             "register", "--name", "w", "--id", &id, "--ttl", &ttl, "--tool", "t",
                             "--", "/bin/w",
-                        ]
+                        ]);
                     } else {
-                        vec!["heartbeat", &id, "--ttl", &ttl]
-                    };
+                        args.extend(["heartbeat", &id, "--ttl", &ttl]);
+                    }
                     let after = SystemTime::now();
                     reg.run(&args).ok();
                     let before = SystemTime::now();

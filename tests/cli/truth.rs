@@ -436,23 +436,21 @@ fn run_registers_only_a_server_that_is_still_its_own_child() {
     let reg = Reg::new();
     let port = closed_port();
     let pidfile = reg.folder().join("server.pid");
+    // The orphan ends itself after 120s at the latest: it may not have written
+    // its pidfile yet when `run` returns, and then nothing here could kill it.
     let child = format!(
-        "python3 {HTTP_SERVER} {port} {} & exit 3",
+        "python3 {HTTP_SERVER} {port} {} 120 0 & exit 3",
         pidfile.display()
     );
     let url = format!("http://127.0.0.1:{port}/mcp");
     let run = reg.run(&[
         "run", "--name", "gone", "--url", &url, "--", "sh", "-c", &child,
     ]);
-    // Whatever happened, the orphan server must not outlive the test. It writes
-    // its pid first thing, but may not have started yet when `run` returns.
-    let read_pid = || {
-        std::fs::read_to_string(&pidfile)
-            .ok()
-            .and_then(|p| p.trim().parse::<i32>().ok())
-    };
-    crate::support::eventually("the orphan server writes its pid", || read_pid().is_some());
-    if let Some(pid) = read_pid() {
+    // Whatever happened, the orphan server must not outlive the test.
+    if let Some(pid) = std::fs::read_to_string(&pidfile)
+        .ok()
+        .and_then(|p| p.trim().parse::<i32>().ok())
+    {
         // SAFETY: kill has no memory preconditions.
         unsafe { libc::kill(pid, libc::SIGTERM) };
     }
