@@ -445,8 +445,10 @@ fn run_registers_only_a_server_that_is_still_its_own_child() {
     let reg = Reg::new();
     let port = closed_port();
     let pidfile = reg.folder().join("server.pid");
+    // The orphan ends itself after 120s at the latest: it may not have written
+    // its pidfile yet when `run` returns, and then nothing here could kill it.
     let child = format!(
-        "python3 {HTTP_SERVER} {port} {} & exit 3",
+        "python3 {HTTP_SERVER} {port} {} 120 0 & exit 3",
         pidfile.display()
     );
     let url = format!("http://127.0.0.1:{port}/mcp");

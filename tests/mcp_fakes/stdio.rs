@@ -12,6 +12,7 @@
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// What the stdio fake does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,32 @@ pub fn command(b: Behaviour) -> (String, Vec<String>) {
     let mut v = argv(b);
     let cmd = v.remove(0);
     (cmd, v)
+}
+
+/// How long python3 (what the fakes run) takes to start on this machine right
+/// now: the median of three empty runs. On two busy cores this is seconds where
+/// a quiet machine takes tens of milliseconds, so the timeouts within which a
+/// fake must start (or must be seen running) are multiples of it.
+pub fn python_start() -> Duration {
+    let mut runs: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let ran = std::process::Command::new("python3")
+                .args(["-c", ""])
+                .status();
+            assert!(ran.is_ok_and(|s| s.success()), "python3 -c '' failed");
+            started.elapsed()
+        })
+        .collect();
+    runs.sort();
+    runs[1]
+}
+
+/// Whole seconds for a timeout that a stdio fake must start within: at least
+/// `floor`, and four python3 starts measured now.
+pub fn timeout_secs(floor: u64) -> u64 {
+    let four = python_start() * 4;
+    floor.max(four.as_secs() + u64::from(four.subsec_nanos() > 0))
 }
 
 /// The script's path (written at first use).
