@@ -19,6 +19,7 @@ use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -234,13 +235,21 @@ fn my_children() -> Option<Vec<i32>> {
     Some(children)
 }
 
+/// Set once mcpreg is a child subreaper: only then are orphans swept.
+static SUBREAPER: AtomicBool = AtomicBool::new(false);
+
 /// Makes mcpreg the reaper of whatever its children leave behind (Linux), so that
 /// [`sweep_orphans`] can find it. Idempotent.
+///
+/// Not in unit tests: the sweep kills every child not spawned here, which holds
+/// for the mcpreg binary (everything it starts goes through [`spawn_group`]) but
+/// not for a test binary whose tests spawn helpers of their own. The integration
+/// tests check the sweep on the real binary.
 pub fn become_subreaper() {
-    #[cfg(target_os = "linux")]
+    #[cfg(all(target_os = "linux", not(test)))]
     // SAFETY: prctl with an integer argument; no memory is passed.
-    unsafe {
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1);
+    if unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1) } == 0 {
+        SUBREAPER.store(true, Ordering::Relaxed);
     }
 }
 
@@ -249,6 +258,9 @@ pub fn become_subreaper() {
 /// one re-parents its own children, so this goes on, round by round, until a round
 /// finds none (or `max` has passed: a fork bomb cannot keep us here).
 pub fn sweep_orphans(max: Duration) {
+    if !SUBREAPER.load(Ordering::Relaxed) {
+        return;
+    }
     let until = Instant::now() + max;
     loop {
         let orphans: Vec<i32> = {

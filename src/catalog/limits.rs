@@ -2,8 +2,9 @@
 //! or a server answering a probe (issue 11 §5 and §9). A registration beyond them
 //! is refused; a probe keeps what fits and says what it dropped.
 
-use super::model::Transport;
+use super::model::{Prompt, Resource, Tool, Transport};
 use super::registration::Registration;
+use serde_json::Value;
 use std::collections::HashSet;
 
 /// Tools, resources and prompts together, per server.
@@ -12,7 +13,8 @@ pub const MAX_ITEMS: usize = 10_000;
 pub const MAX_NAME_BYTES: usize = 256;
 /// A resource URI.
 pub const MAX_URI_BYTES: usize = 4096;
-/// A description (longer ones are cut, at a character boundary, by a probe).
+/// A description (longer ones are cut, at a character boundary, by a probe), and a
+/// schema or annotations object as JSON text (a probe drops longer ones).
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
 /// Headers the HTTP client sets itself: a user-given one would contradict the
@@ -98,6 +100,23 @@ impl Registration {
                 ));
             }
         }
+        for tool in &self.tools {
+            for (what, schema) in [
+                ("input schema", &tool.input_schema),
+                ("output schema", &tool.output_schema),
+                ("annotations", &tool.annotations),
+            ] {
+                if let Some(schema) = schema
+                    && json_len(schema) > MAX_TEXT_BYTES
+                {
+                    return Err(format!(
+                        "the {what} of {:?} has {} bytes of JSON (at most {MAX_TEXT_BYTES})",
+                        tool.name,
+                        json_len(schema)
+                    ));
+                }
+            }
+        }
         if let Transport::StreamableHttp { headers, .. } | Transport::Sse { headers, .. } =
             &self.transport
         {
@@ -119,6 +138,7 @@ pub struct Keeper {
     duplicates: [usize; 3],
     too_long: [usize; 3],
     cut: usize,
+    schemas: usize,
 }
 
 /// The three lists of a server, as [`Keeper`] counts them.
@@ -165,6 +185,53 @@ impl Keeper {
         }
         self.kept += 1;
         Some(name)
+    }
+
+    /// A tool as a probe keeps it, if kept: texts cut, oversized schemas dropped.
+    pub fn tool(&mut self, tool: Tool) -> Option<Tool> {
+        let name = self.admit(List::Tools, tool.name)?;
+        Some(Tool {
+            name,
+            title: self.text(tool.title),
+            description: self.text(tool.description),
+            input_schema: self.schema(tool.input_schema),
+            output_schema: self.schema(tool.output_schema),
+            annotations: self.schema(tool.annotations),
+        })
+    }
+
+    /// A resource (or template) as a probe keeps it, if kept.
+    pub fn resource(&mut self, resource: Resource) -> Option<Resource> {
+        let uri = self.admit(List::Resources, resource.uri)?;
+        Some(Resource {
+            uri,
+            name: self.text(resource.name),
+            description: self.text(resource.description),
+            mime_type: self.text(resource.mime_type),
+        })
+    }
+
+    /// A prompt as a probe keeps it, if kept.
+    pub fn prompt(&mut self, mut prompt: Prompt) -> Option<Prompt> {
+        let name = self.admit(List::Prompts, prompt.name)?;
+        for argument in &mut prompt.arguments {
+            argument.description = self.text(argument.description.take());
+        }
+        Some(Prompt {
+            name,
+            description: self.text(prompt.description),
+            arguments: prompt.arguments,
+        })
+    }
+
+    /// A schema, unless its JSON text is over [`MAX_TEXT_BYTES`].
+    fn schema(&mut self, schema: Option<Value>) -> Option<Value> {
+        let schema = schema?;
+        if json_len(&schema) > MAX_TEXT_BYTES {
+            self.schemas += 1;
+            return None;
+        }
+        Some(schema)
     }
 
     /// `n` more items of `list` that were dropped unread (over [`MAX_ITEMS`]).
@@ -217,6 +284,13 @@ impl Keeper {
                 ));
             }
         }
+        if self.schemas > 0 {
+            parts.push(format!(
+                "{} schemas over {} KiB dropped",
+                self.schemas,
+                MAX_TEXT_BYTES / 1024
+            ));
+        }
         if self.cut > 0 {
             parts.push(format!(
                 "{} descriptions cut to {} KiB",
@@ -226,6 +300,24 @@ impl Keeper {
         }
         (!parts.is_empty()).then(|| parts.join(", "))
     }
+}
+
+/// The length of `value` as compact JSON, counted without building the text.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a Value to a writer that never fails cannot fail.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! can still cost gigabytes once parsed. Two bounds hold here instead, during the
 //! parse, before anything is built past them:
 //!
-//! - a list a probe reads (`tools`, `resources`, `prompts`) keeps its first
+//! - a list a probe reads (`tools`, `resources`, `resourceTemplates`, `prompts`)
+//!   keeps its first
 //!   [`MAX_ITEMS`] elements; the rest are skipped unparsed and counted, and the
 //!   count is left in the enclosing object under [`SKIPPED_KEY`] for the probe to
 //!   report (a key of that name from the server is dropped);
@@ -25,7 +26,7 @@ pub const MAX_VALUE_BYTES: usize = 64 * 1024 * 1024;
 pub const SKIPPED_KEY: &str = "io.github.mcpreg/skipped";
 
 /// The lists whose elements past [`MAX_ITEMS`] are skipped and counted.
-const LISTS: [&str; 3] = ["tools", "resources", "prompts"];
+const LISTS: [&str; 4] = ["tools", "resources", "resourceTemplates", "prompts"];
 
 /// Why a parse failed: the JSON, or the memory bound.
 pub enum Failure {
