@@ -463,14 +463,45 @@ pub struct Export {
 pub enum ExportTo {
     /// claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only
     ClaudeDesktop,
-    /// .mcp.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
+    /// .mcp.json, ~/.claude.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
     ClaudeCode,
-    /// .vscode/mcp.json: {"servers": {NAME: {type: stdio|http|sse, ...}}}
+    /// .vscode/mcp.json (JSONC): {"servers": {NAME: {type: stdio|http|sse, ...}}}
     Vscode,
     /// .cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
     Cursor,
+    /// ~/.codeium/windsurf/mcp_config.json: {"mcpServers": {NAME: {command, ...} | {serverUrl, headers}}}
+    Windsurf,
+    /// cline_mcp_settings.json: {"mcpServers": {NAME: {command, ...} | {type: streamableHttp|sse, url}}}
+    Cline,
+    /// Roo Code's mcp_settings.json, .roo/mcp.json: {"mcpServers": {NAME: {type: stdio|streamable-http|sse, ...}}}
+    RooCode,
+    /// ~/.continue/config.yaml: mcpServers: [{name, type, command | url, ...}]
+    Continue,
+    /// Zed's settings.json (JSONC): {"context_servers": {NAME: {command, args, env} | {url, headers}}}
+    Zed,
+    /// ~/.gemini/settings.json: {"mcpServers": {NAME: {command, ...} | {httpUrl} | {url (SSE)}}}
+    GeminiCli,
+    /// ~/.codex/config.toml: [mcp_servers.NAME] command, args, env | url, http_headers; no SSE
+    Codex,
+    /// ~/.config/goose/config.yaml: extensions: {NAME: {type: stdio, cmd, args, envs} | {type, uri}}
+    Goose,
+    /// opencode.json (JSONC): {"mcp": {NAME: {type: local, command: [ARGV]} | {type: remote, url}}}
+    Opencode,
+    /// ~/.lmstudio/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
+    LmStudio,
+    /// ~/.copilot/mcp-config.json: {"mcpServers": {NAME: {type: local|http|sse, ..., tools}}}
+    CopilotCli,
     /// The official MCP Registry's server.json (schema 2025-12-11); an array when several match
     ServerJson,
+}
+
+impl ExportTo {
+    /// The name given on the command line (`claude-desktop`, `server-json`).
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
+    }
 }
 
 /// Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports.

@@ -3,7 +3,7 @@
 use super::{Context, Exit, Run};
 use crate::cli::{Export, ExportTo};
 use crate::error::{Error, Result};
-use crate::interop::clients::{self, Client};
+use crate::interop::clients;
 use crate::interop::server_json;
 use crate::store::external;
 use serde_json::Value;
@@ -11,44 +11,57 @@ use serde_json::Value;
 impl Run for Export {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let entries = ctx.store.find(&self.filters.query()?, ctx.now)?;
-        let client = match self.to {
-            ExportTo::ServerJson => return self.server_json(ctx, &entries),
-            ExportTo::ClaudeDesktop => Client::ClaudeDesktop,
-            ExportTo::ClaudeCode => Client::ClaudeCode,
-            ExportTo::Vscode => Client::Vscode,
-            ExportTo::Cursor => Client::Cursor,
+        if self.to == ExportTo::ServerJson {
+            return self.server_json(ctx, &entries);
+        }
+        let Some(client) = clients::by_name(&self.to.name()) else {
+            return Err(Error::usage(
+                "--to",
+                format!("{}: no such client", self.to.name()),
+            ));
         };
         if entries.is_empty() {
             ctx.ui.warn(format_args!(
                 "export: no entry matched; writing a config without mcpreg's servers"
             ));
         }
+        let at = match &self.output {
+            Some(p) => format!("{}: ", p.display()),
+            None => String::new(),
+        };
         let mut report = None;
         let mut make = |existing: Option<&str>| {
-            let export = clients::export(client, &entries, existing).map_err(|why| {
-                let at = match &self.output {
-                    Some(p) => format!("{}: ", p.display()),
-                    None => String::new(),
-                };
-                Error::usage("--output", format!("{at}{why}"))
-            })?;
-            let bytes = export.bytes.clone();
+            let export = clients::export(client, &entries, existing)
+                .map_err(|why| Error::usage("--output", format!("{at}{why}")))?;
+            let change = external::Change {
+                bytes: export.bytes.clone(),
+                backup: export.loses_comments,
+            };
             report = Some(export);
-            Ok(bytes)
+            Ok(change)
         };
         match &self.output {
-            Some(path) => external::rewrite(path, ctx.lock_timeout, &mut make)?,
+            Some(path) => {
+                let (_, backup) = external::rewrite_keeping(path, ctx.lock_timeout, &mut make)?;
+                if let Some(backup) = backup {
+                    ctx.ui.warn(format_args!(
+                        "{}: its comments cannot be kept in a rewrite of YAML; the file as it was is in {}",
+                        path.display(),
+                        backup.display()
+                    ));
+                }
+            }
             None => {
-                let bytes = make(None)?;
-                ctx.out.raw(&bytes)?;
+                let change = make(None)?;
+                ctx.out.raw(&change.bytes)?;
             }
         }
         if let Some(report) = report {
-            if !report.skipped.is_empty() {
+            for (what, ids) in &report.skipped {
                 ctx.ui.warn(format_args!(
-                    "export: {} cannot run HTTP servers from its config; skipped: {}",
-                    client.name(),
-                    report.skipped.join(", ")
+                    "export: {} cannot express {what}; skipped: {}",
+                    client.name,
+                    ids.join(", ")
                 ));
             }
             for (name, id) in &report.written {
@@ -103,7 +116,9 @@ impl Export {
             })
         };
         match &self.output {
-            Some(path) => external::rewrite(path, ctx.lock_timeout, make)?,
+            Some(path) => {
+                external::rewrite(path, ctx.lock_timeout, make)?;
+            }
             None => {
                 let bytes = make(None)?;
                 ctx.out.raw(&bytes)?;

@@ -65,7 +65,7 @@ impl Register {
     fn register_from(&self, ctx: &mut Context, path: &Path) -> Result<Exit> {
         let bad = |why: String| Error::usage("--from", format!("{}: {why}", path.display()));
         let text = external::read_text(path)?.ok_or_else(|| bad("no such file".into()))?;
-        let import = interop::import(&text).map_err(bad)?;
+        let import = interop::import(path, &text).map_err(bad)?;
         for w in &import.warnings {
             ctx.ui.warn(format_args!("{}: {w}", path.display()));
         }
