@@ -176,6 +176,8 @@ pub struct Plan<'a> {
     pub put: Vec<(String, Fields)>,
     /// The new marker, or None to remove it.
     pub marker: Option<Fields>,
+    /// Remove the servers' object once empty (mcpreg made it).
+    pub drop_empty: bool,
     /// Top-level keys for a file that does not exist yet.
     pub new_file: &'a [(&'a str, &'a str)],
 }
@@ -194,6 +196,11 @@ pub fn export(
     let servers = servers_of(client, &doc)?;
     foreign(client, &doc, &servers)?;
     let previous = managed(doc.get(MARKER).unwrap_or(&Value::Null))?;
+    // Whether mcpreg made the servers' object: then it goes with the last entry.
+    let made = match doc.get(MARKER).and_then(|m| m.get("made")) {
+        Some(v) => v == &Value::Bool(true),
+        None => !has_path(&doc, client.at),
+    };
     let mut taken: BTreeSet<String> = servers
         .keys()
         .filter(|n| !previous.contains_key(*n))
@@ -245,6 +252,9 @@ pub fn export(
             "servers below were written by `mcpreg export`, which replaces them on its next run; other servers are left alone".into(),
         );
         m.insert("client".into(), client.name.into());
+        if made {
+            m.insert("made".into(), true.into());
+        }
         m.insert(
             "servers".into(),
             Value::Object(marker.into_iter().collect()),
@@ -256,6 +266,7 @@ pub fn export(
         layout: client.layout,
         remove,
         put,
+        drop_empty: made && marker.is_none(),
         marker,
         new_file: client.new_file,
     };
@@ -266,6 +277,19 @@ pub fn export(
         skipped,
         loses_comments,
     })
+}
+
+/// Whether the keys of `at` lead to something in `doc`.
+fn has_path(doc: &Map<String, Value>, at: &[&str]) -> bool {
+    let mut here = doc;
+    for (i, key) in at.iter().enumerate() {
+        match here.get(*key) {
+            Some(Value::Object(m)) if i + 1 < at.len() => here = m,
+            Some(_) if i + 1 == at.len() => return true,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The servers of a client's document by name (a list's by their `name`).
@@ -373,17 +397,7 @@ pub fn detect(path: &Path, doc: &Map<String, Value>, syntax: Syntax) -> Option<&
     {
         return Some(named);
     }
-    let has = |c: &Client| {
-        let mut here = doc;
-        for (i, key) in c.at.iter().enumerate() {
-            match here.get(*key) {
-                Some(Value::Object(m)) if i + 1 < c.at.len() => here = m,
-                Some(_) if i + 1 == c.at.len() => return true,
-                _ => return false,
-            }
-        }
-        false
-    };
+    let has = |c: &Client| has_path(doc, c.at);
     let file = path.file_name()?.to_str()?;
     let full = path.to_string_lossy();
     if let Some(c) = candidates().find(|c| {

@@ -129,21 +129,32 @@ fn apply_jsonc(text: &str, plan: &Plan) -> Result<String, String> {
     if plan.layout != Layout::Map {
         return Err("a list of servers in JSON is not supported".into());
     }
+    // The servers' object is made only when something goes into it.
     let mut servers: Option<CstObject> = Some(top.clone());
     for key in plan.at {
-        servers = servers.and_then(|o| o.object_value_or_set(key).into());
+        servers = match (servers, plan.put.is_empty()) {
+            (Some(o), false) => Some(o.object_value_or_set(key)),
+            (Some(o), true) => o.object_value(key),
+            (None, _) => None,
+        };
     }
-    let servers = servers.ok_or("the servers' place is not an object")?;
-    for name in &plan.remove {
-        if let Some(p) = servers.get(name) {
-            p.remove();
+    if let Some(servers) = servers {
+        for name in &plan.remove {
+            if let Some(p) = servers.get(name) {
+                p.remove();
+            }
         }
-    }
-    for (name, fields) in &plan.put {
-        match servers.get(name) {
-            Some(p) => p.set_value(cst_fields(fields)),
-            None => {
-                servers.append(name, cst_fields(fields));
+        if plan.drop_empty && servers.properties().is_empty() {
+            if let Some(p) = servers.parent().and_then(|p| p.as_object_prop()) {
+                p.remove();
+            }
+        }
+        for (name, fields) in &plan.put {
+            match servers.get(name) {
+                Some(p) => p.set_value(cst_fields(fields)),
+                None => {
+                    servers.append(name, cst_fields(fields));
+                }
             }
         }
     }
@@ -272,6 +283,7 @@ fn apply_yaml(text: Option<&str>, plan: &Plan) -> Result<String, String> {
         doc = Y::Mapping(m);
     }
     let top = doc.as_mapping_mut().ok_or("the config must be a mapping")?;
+    let mut top_drop = None;
     let mut here: &mut Mapping = top;
     for (i, key) in plan.at.iter().enumerate() {
         let last = i + 1 == plan.at.len();
@@ -322,6 +334,9 @@ fn apply_yaml(text: Option<&str>, plan: &Plan) -> Result<String, String> {
             for name in &plan.remove {
                 here.remove(name.as_str());
             }
+            if plan.drop_empty && here.is_empty() {
+                top_drop = Some(*key);
+            }
             for (name, fields) in &plan.put {
                 let new = to_yaml(fields)?;
                 match here.get_mut(name.as_str()) {
@@ -334,6 +349,9 @@ fn apply_yaml(text: Option<&str>, plan: &Plan) -> Result<String, String> {
         }
     }
     let top = doc.as_mapping_mut().ok_or("the config must be a mapping")?;
+    if let (Some(key), 1) = (top_drop, plan.at.len()) {
+        top.remove(key);
+    }
     match &plan.marker {
         Some(m) => {
             top.insert(Y::from(MARKER), to_yaml(m)?);

@@ -1,0 +1,608 @@
+//! The fifteen client formats: each client's documented shape imports, every
+//! export round-trips what the client can express, edits keep the user's text
+//! (JSONC and TOML byte for byte, YAML with a backup), and `sync` into a fake home.
+
+use crate::support::Reg;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clients");
+
+/// How a client writes an SSE server.
+#[derive(Clone, Copy, PartialEq)]
+enum Sse {
+    Keeps,
+    /// Written like Streamable HTTP (the client tells them apart): back as that.
+    AsHttp,
+    Skipped,
+}
+
+/// (client, file name it is exported to, stdio only, SSE).
+const CLIENTS: &[(&str, &str, bool, Sse)] = &[
+    (
+        "claude-desktop",
+        "claude_desktop_config.json",
+        true,
+        Sse::Skipped,
+    ),
+    ("claude-code", ".mcp.json", false, Sse::Keeps),
+    ("vscode", "mcp.json", false, Sse::Keeps),
+    ("cursor", "mcp.json", false, Sse::AsHttp),
+    ("windsurf", "mcp_config.json", false, Sse::AsHttp),
+    ("cline", "cline_mcp_settings.json", false, Sse::Keeps),
+    ("roo-code", "mcp_settings.json", false, Sse::Keeps),
+    ("continue", "config.yaml", false, Sse::Keeps),
+    ("zed", "settings.json", false, Sse::Skipped),
+    ("gemini-cli", "settings.json", false, Sse::Keeps),
+    ("codex", "config.toml", false, Sse::Skipped),
+    ("goose", "config.yaml", false, Sse::Keeps),
+    ("opencode", "opencode.json", false, Sse::AsHttp),
+    ("lm-studio", "mcp.json", false, Sse::AsHttp),
+    ("copilot-cli", "mcp-config.json", false, Sse::Keeps),
+];
+
+/// A stdio server with env, a Streamable HTTP one with a header, an SSE one, and
+/// two of them sharing a name.
+fn three() -> Reg {
+    let reg = Reg::new();
+    reg.register(
+        "files",
+        &["--env", "LOG=info", "--", "/usr/bin/mcp-files", "/data"],
+    );
+    reg.register(
+        "files",
+        &[
+            "--url",
+            "http://127.0.0.1:9/mcp",
+            "--header",
+            "Authorization=Bearer t",
+        ],
+    );
+    reg.register(
+        "search",
+        &["--url", "http://127.0.0.1:8/sse", "--transport", "sse"],
+    );
+    reg
+}
+
+/// (id, name, transport) of every entry, sorted by id.
+fn endpoints(reg: &Reg) -> Vec<Value> {
+    let all = reg.run(&["list", "--json"]).ok().json();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| json!([e["id"], e["name"], e["transport"]]))
+        .collect()
+}
+
+fn import(file: &Path) -> Reg {
+    let fresh = Reg::new();
+    fresh
+        .run(&["register", "--from", file.to_str().unwrap()])
+        .ok();
+    fresh
+}
+
+#[test]
+fn every_client_round_trips_what_it_can_express_and_names_what_it_skips() {
+    let reg = three();
+    let all = endpoints(&reg);
+    for &(client, file_name, stdio_only, sse) in CLIENTS {
+        let dir = reg.folder().join(client);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(file_name);
+        let out = reg
+            .run(&["export", "--to", client, "-o", file.to_str().unwrap()])
+            .ok();
+        let want: Vec<Value> = all
+            .iter()
+            .filter_map(|e| {
+                let kind = e[2]["type"].as_str().unwrap();
+                let skipped = match kind {
+                    "stdio" => false,
+                    "sse" => stdio_only || sse == Sse::Skipped,
+                    _ => stdio_only,
+                };
+                if skipped {
+                    assert!(
+                        out.stderr.contains(e[0].as_str().unwrap()),
+                        "{client}: the skipped {kind} entry is named: {}",
+                        out.stderr
+                    );
+                    return None;
+                }
+                let mut e = e.clone();
+                if kind == "sse" && sse == Sse::AsHttp {
+                    e[2]["type"] = json!("streamable-http");
+                }
+                Some(e)
+            })
+            .collect();
+        let back = import(&file);
+        assert_eq!(
+            endpoints(&back),
+            want,
+            "{client}: {}",
+            std::fs::read_to_string(&file).unwrap()
+        );
+        // A second export changes nothing.
+        let first = std::fs::read(&file).unwrap();
+        reg.run(&["export", "--to", client, "-o", file.to_str().unwrap()])
+            .ok();
+        assert_eq!(std::fs::read(&file).unwrap(), first, "{client}");
+    }
+}
+
+/// Each client's config in the shape its documentation shows imports, with the
+/// transports its documentation says.
+#[test]
+fn every_clients_documented_config_imports() {
+    let stdio = |command: &str, args: &[&str], env: Value| json!({"type": "stdio", "command": command, "args": args, "env": env});
+    let http = |url: &str, headers: Value| json!({"type": "streamable-http", "url": url, "headers": headers});
+    let sse = |url: &str, headers: Value| json!({"type": "sse", "url": url, "headers": headers});
+    let bearer = json!({"Authorization": "Bearer t"});
+    let none = json!({});
+    let fixtures: Vec<(&str, &str, Vec<(&str, Value)>)> = vec![
+        (
+            "claude_desktop_config.json",
+            "claude-desktop",
+            vec![(
+                "filesystem",
+                stdio(
+                    "npx",
+                    &[
+                        "-y",
+                        "@modelcontextprotocol/server-filesystem",
+                        "/Users/me/Desktop",
+                    ],
+                    json!({"DEBUG": "1"}),
+                ),
+            )],
+        ),
+        (
+            "claude-code.mcp.json",
+            "claude-code",
+            vec![
+                (
+                    "airtable",
+                    stdio(
+                        "npx",
+                        &["-y", "airtable-mcp-server"],
+                        json!({"AIRTABLE_API_KEY": "key"}),
+                    ),
+                ),
+                (
+                    "notion",
+                    http("https://mcp.notion.example/mcp", bearer.clone()),
+                ),
+                ("asana", sse("https://mcp.asana.example/sse", none.clone())),
+            ],
+        ),
+        (
+            "vscode/.vscode/mcp.json",
+            "vscode",
+            vec![
+                (
+                    "memory",
+                    stdio(
+                        "npx",
+                        &["-y", "@modelcontextprotocol/server-memory"],
+                        json!({"MEMORY_FILE": "/tmp/memory.json"}),
+                    ),
+                ),
+                (
+                    "github",
+                    http(
+                        "https://api.githubcopilot.example/mcp/",
+                        json!({"X-Key": "k"}),
+                    ),
+                ),
+                ("legacy", sse("http://127.0.0.1:3001/sse", none.clone())),
+            ],
+        ),
+        (
+            "cursor/.cursor/mcp.json",
+            "cursor",
+            vec![
+                (
+                    "server-name",
+                    stdio("npx", &["-y", "mcp-server"], json!({"API_KEY": "value"})),
+                ),
+                (
+                    "remote",
+                    http("http://localhost:3000/mcp", json!({"API_KEY": "value"})),
+                ),
+            ],
+        ),
+        (
+            "mcp_config.json",
+            "windsurf",
+            vec![
+                (
+                    "github",
+                    stdio(
+                        "npx",
+                        &["-y", "@modelcontextprotocol/server-github"],
+                        json!({"GITHUB_PERSONAL_ACCESS_TOKEN": "<token>"}),
+                    ),
+                ),
+                (
+                    "figma",
+                    http("https://mcp.figma.example/mcp", bearer.clone()),
+                ),
+            ],
+        ),
+        (
+            "cline_mcp_settings.json",
+            "cline",
+            vec![
+                (
+                    "local-server",
+                    stdio(
+                        "node",
+                        &["/path/to/server.js"],
+                        json!({"API_KEY": "your_api_key"}),
+                    ),
+                ),
+                (
+                    "remote-server",
+                    http(
+                        "https://your-server-url.example/mcp",
+                        json!({"Authorization": "Bearer your-token"}),
+                    ),
+                ),
+                (
+                    "legacy-server",
+                    sse("https://legacy.example/sse", none.clone()),
+                ),
+            ],
+        ),
+        (
+            "mcp_settings.json",
+            "roo-code",
+            vec![
+                (
+                    "local-server",
+                    stdio(
+                        "python",
+                        &["/path/to/server.py"],
+                        json!({"API_KEY": "your_api_key"}),
+                    ),
+                ),
+                (
+                    "modern-remote-server",
+                    http(
+                        "https://your-modern-server.example/api/mcp-endpoint",
+                        json!({"X-API-Key": "your-secure-api-key"}),
+                    ),
+                ),
+                (
+                    "legacy-remote-server",
+                    sse(
+                        "https://your-legacy-server-url.example/mcp",
+                        json!({"X-API-Key": "your-api-key"}),
+                    ),
+                ),
+            ],
+        ),
+        (
+            "continue/.continue/config.yaml",
+            "continue",
+            vec![
+                (
+                    "SQLite MCP",
+                    stdio(
+                        "npx",
+                        &["-y", "mcp-sqlite", "/path/to/your/database.db"],
+                        none.clone(),
+                    ),
+                ),
+                (
+                    "Remote MCP",
+                    http("https://mcp.example/mcp", bearer.clone()),
+                ),
+                ("Old MCP", sse("https://old.example/sse", none.clone())),
+            ],
+        ),
+        (
+            "zed/settings.json",
+            "zed",
+            vec![
+                (
+                    "your-mcp-server",
+                    stdio("some-command", &["arg-1", "arg-2"], none.clone()),
+                ),
+                (
+                    "remote-mcp-server",
+                    http(
+                        "https://mcp.example/mcp",
+                        json!({"Authorization": "Bearer <token>"}),
+                    ),
+                ),
+            ],
+        ),
+        (
+            "gemini/.gemini/settings.json",
+            "gemini-cli",
+            vec![
+                (
+                    "pythonTools",
+                    stdio(
+                        "python",
+                        &["-m", "my_mcp_server", "--port", "8080"],
+                        json!({"DATABASE_URL": "$DB_CONNECTION_STRING"}),
+                    ),
+                ),
+                (
+                    "httpServer",
+                    http("http://localhost:3000/mcp", bearer.clone()),
+                ),
+                ("sseServer", sse("http://localhost:8080/sse", none.clone())),
+            ],
+        ),
+        (
+            "config.toml",
+            "codex",
+            vec![
+                (
+                    "context7",
+                    stdio(
+                        "npx",
+                        &["-y", "@upstash/context7-mcp"],
+                        json!({"MY_ENV_VAR": "MY_ENV_VALUE"}),
+                    ),
+                ),
+                (
+                    "figma",
+                    http(
+                        "https://mcp.figma.example/mcp",
+                        json!({"X-Figma-Region": "us-east-1"}),
+                    ),
+                ),
+            ],
+        ),
+        (
+            "goose/config.yaml",
+            "goose",
+            vec![
+                (
+                    "github",
+                    stdio(
+                        "docker",
+                        &["run", "-i", "--rm", "ghcr.io/github/github-mcp-server"],
+                        json!({"GITHUB_TOKEN": "t"}),
+                    ),
+                ),
+                ("remote", http("https://mcp.example/mcp", bearer.clone())),
+                ("old", sse("http://localhost:8000/sse", none.clone())),
+            ],
+        ),
+        (
+            "opencode.json",
+            "opencode",
+            vec![
+                (
+                    "my-local-mcp-server",
+                    stdio(
+                        "bun",
+                        &["x", "my-mcp-command"],
+                        json!({"MY_ENV_VAR": "my_env_var_value"}),
+                    ),
+                ),
+                (
+                    "my-remote-mcp",
+                    http(
+                        "https://my-mcp-server.example",
+                        json!({"Authorization": "Bearer MY_API_KEY"}),
+                    ),
+                ),
+            ],
+        ),
+        (
+            "lmstudio/.lmstudio/mcp.json",
+            "lm-studio",
+            vec![
+                (
+                    "hf-mcp-server",
+                    http(
+                        "https://huggingface.example/mcp",
+                        json!({"Authorization": "Bearer <YOUR_HF_TOKEN>"}),
+                    ),
+                ),
+                (
+                    "playwright",
+                    stdio("npx", &["@playwright/mcp@latest"], none.clone()),
+                ),
+            ],
+        ),
+        (
+            "mcp-config.json",
+            "copilot-cli",
+            vec![
+                (
+                    "playwright",
+                    stdio("npx", &["@playwright/mcp@latest"], none.clone()),
+                ),
+                (
+                    "context7",
+                    http(
+                        "https://mcp.context7.example/mcp",
+                        json!({"CONTEXT7_API_KEY": "k"}),
+                    ),
+                ),
+                ("legacy", sse("https://legacy.example/sse", none.clone())),
+            ],
+        ),
+    ];
+    assert_eq!(fixtures.len(), CLIENTS.len(), "one fixture per client");
+    for (file, client, want) in fixtures {
+        let path = PathBuf::from(DATA).join(file);
+        let reg = Reg::new();
+        let out = reg
+            .run(&["-v", "register", "--from", path.to_str().unwrap()])
+            .ok();
+        assert!(
+            out.stderr.contains(&format!("from a {client} config")),
+            "{file} read as {client}: {}",
+            out.stderr
+        );
+        let mut got: Vec<Value> = reg
+            .run(&["list", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| json!([e["name"], e["transport"]]))
+            .collect();
+        let mut want: Vec<Value> = want.into_iter().map(|(n, t)| json!([n, t])).collect();
+        let key = |v: &Value| v[0].as_str().unwrap().to_owned();
+        got.sort_by_key(key);
+        want.sort_by_key(key);
+        assert_eq!(got, want, "{file}");
+    }
+}
+
+/// Mixes the user's text (comments, trailing commas, odd spacing) with an export,
+/// then exports nothing: the file is the user's again, byte for byte.
+#[test]
+fn jsonc_and_toml_keep_the_users_text_byte_for_byte() {
+    let reg = three();
+    let cases = [
+        (
+            "vscode",
+            "mcp.json",
+            "// my servers\n{\n  \"servers\": {\n    // keep me\n    \"mine\": { \"type\": \"stdio\", \"command\": \"node\" }, // trailing\n  },\n\n  \"inputs\": [ ],\n}\n",
+        ),
+        (
+            "zed",
+            "settings.json",
+            "{\n\t\"theme\": \"One Dark\", /* block */\n\t\"context_servers\": {\n\t\t\"mine\": {\"command\": \"x\", \"args\": []},\n\t},\n}\n",
+        ),
+        (
+            "opencode",
+            "opencode.json",
+            "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // none yet\n  \"theme\": \"tokyonight\"\n}\n",
+        ),
+        (
+            "codex",
+            "config.toml",
+            "# top\nmodel = \"o3\"   # inline\n\n[mcp_servers.mine]\ncommand = \"x\" # c\n\n[other]\na = 1\n",
+        ),
+    ];
+    for (client, name, mine) in cases {
+        let file = reg.folder().join(format!("{client}-{name}"));
+        std::fs::write(&file, mine).unwrap();
+        let path = file.to_str().unwrap();
+        reg.run(&["export", "--to", client, "-o", path]).ok();
+        let merged = std::fs::read_to_string(&file).unwrap();
+        // The user's lines are all there, in their order.
+        let mut rest = merged.as_str();
+        for line in mine
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.trim().starts_with('}'))
+        {
+            let at = rest
+                .find(line)
+                .unwrap_or_else(|| panic!("{client}: {line:?} lost or moved in:\n{merged}"));
+            rest = &rest[at + line.len()..];
+        }
+        assert!(merged.contains("/usr/bin/mcp-files"), "{client}: {merged}");
+        reg.run(&[
+            "export",
+            "--to",
+            client,
+            "--tag",
+            "nothing-has-it",
+            "-o",
+            path,
+        ])
+        .ok();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), mine, "{client}");
+    }
+}
+
+#[test]
+fn yaml_comments_are_backed_up_before_the_first_rewrite() {
+    let reg = three();
+    let file = reg.folder().join("config.yaml");
+    let mine = "GOOSE_PROVIDER: anthropic # the model\nextensions:\n  developer:\n    type: builtin\n    name: developer\n    enabled: true\n";
+    std::fs::write(&file, mine).unwrap();
+    let path = file.to_str().unwrap();
+    let out = reg.run(&["export", "--to", "goose", "-o", path]).ok();
+    let backup = reg.folder().join("config.yaml.mcpreg-backup");
+    assert!(
+        out.stderr.contains("config.yaml.mcpreg-backup"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), mine);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the backup holds what the config held");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("developer") && text.contains("/usr/bin/mcp-files"),
+        "{text}"
+    );
+    // The first backup is the one with the comments: later runs keep it.
+    reg.register("more", &["--", "/bin/more"]);
+    let out = reg.run(&["export", "--to", "goose", "-o", path]).ok();
+    assert!(!out.stderr.contains("mcpreg-backup"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), mine);
+    // Goose's own extensions are left alone on import, with a word.
+    let fresh = Reg::new();
+    fresh
+        .run(&["register", "--from", path])
+        .ok()
+        .stderr_has("extensions.developer: skipped");
+}
+
+#[test]
+fn a_file_that_is_not_its_format_is_refused_and_left_untouched() {
+    let reg = three();
+    let cases = [
+        (
+            "codex",
+            "config.toml",
+            "[mcp_servers\ncommand = 1\n",
+            "not TOML",
+        ),
+        (
+            "goose",
+            "config.yaml",
+            "extensions: [unclosed\n",
+            "not YAML",
+        ),
+        (
+            "zed",
+            "settings.json",
+            "{\"context_servers\": {,}",
+            "not JSON",
+        ),
+        // Claude Desktop reads plain JSON: a comment would break it.
+        (
+            "claude-desktop",
+            "claude_desktop_config.json",
+            "// mine\n{\"mcpServers\": {}}\n",
+            "not JSON",
+        ),
+        (
+            "continue",
+            "config.yaml",
+            "mcpServers:\n  a: 1\n",
+            "mcpServers",
+        ),
+        ("codex", "codex.toml", "mcp_servers = 3\n", "mcp_servers"),
+    ];
+    for (client, name, text, why) in cases {
+        let file = reg.folder().join(name);
+        std::fs::write(&file, text).unwrap();
+        reg.run(&["export", "--to", client, "-o", file.to_str().unwrap()])
+            .code(2)
+            .stderr_has(why)
+            .stderr_has(name);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "{client}");
+        assert!(!reg.folder().join(format!("{name}.mcpreg-backup")).exists());
+    }
+}
