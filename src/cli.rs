@@ -99,6 +99,7 @@ pub enum Command {
     Health(Health),
     Watch(Watch),
     Export(Export),
+    Sync(Sync),
     Scan(Scan),
     Completions(Completions),
     Man(Man),
@@ -502,6 +503,31 @@ impl ExportTo {
             .map(|v| v.get_name().to_owned())
             .unwrap_or_default()
     }
+}
+
+/// Export the matching servers into every MCP client installed for this user.
+///
+/// A client counts as installed when its config folder exists at its default place
+/// under $HOME (and $XDG_CONFIG_HOME, $CODEX_HOME). Each config is merged as
+/// `export -o` merges it: the user's servers and settings stay, mcpreg's entries
+/// are replaced. Prints one line per client: written, unchanged, or skipped and
+/// why. Exits 2 when a client's config could not be read (the others are still
+/// written).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg sync\n  mcpreg sync --tag laptop --dry-run\n  mcpreg sync --clients cursor,codex"
+)]
+pub struct Sync {
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Print a unified diff of each file that would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only these clients (comma-separated names of `export --to`)
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub clients: Vec<String>,
 }
 
 /// Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports.

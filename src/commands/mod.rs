@@ -18,6 +18,7 @@ mod register;
 mod run;
 mod scan;
 mod show;
+mod sync;
 mod watch;
 
 use crate::catalog::{Query, Timestamp};
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Health(c) => c.run(&mut ctx),
                 Command::Watch(c) => c.run(&mut ctx),
                 Command::Export(c) => c.run(&mut ctx),
+                Command::Sync(c) => c.run(&mut ctx),
                 Command::Scan(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
             }?;

@@ -15,6 +15,21 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// Makes the folder `path` goes in, private to the user, when it is missing (a
+/// client installed without its settings folder yet).
+pub fn ensure_folder(path: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    let folder = folder_of(path);
+    if folder.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+        .map_err(|e| Error::io(folder, e))
+}
+
 /// The file's text, or None when it does not exist.
 pub fn read_text(path: &Path) -> Result<Option<String>> {
     match std::fs::read(path) {

@@ -606,3 +606,143 @@ fn a_file_that_is_not_its_format_is_refused_and_left_untouched() {
         assert!(!reg.folder().join(format!("{name}.mcpreg-backup")).exists());
     }
 }
+
+/// `mcpreg sync` with HOME pointed at `home`, and no other place from the host.
+fn sync(reg: &Reg, home: &Path, args: &[&str]) -> crate::support::Run {
+    let mut cmd = reg.cmd(&[&["sync"], args].concat());
+    cmd.env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("CODEX_HOME");
+    crate::support::finish(cmd.output().expect("run mcpreg"))
+}
+
+/// Every file under `dir` with its bytes, sorted.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(tree(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn sync_writes_every_installed_client_and_dry_run_shows_the_diff_only() {
+    let reg = three();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let cursor = h.join(".cursor/mcp.json");
+    let codex = h.join(".codex/config.toml");
+    let zed = h.join(".config/zed/settings.json");
+    let cline = h.join(
+        ".config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json",
+    );
+    for dir in [
+        ".cursor",
+        ".codex",
+        ".config/zed",
+        ".config/Code/User/globalStorage/saoudrizwan.claude-dev",
+    ] {
+        std::fs::create_dir_all(h.join(dir)).unwrap();
+    }
+    let mine = "{\"mcpServers\": {\"mine\": {\"command\": \"node\"}}}\n";
+    std::fs::write(&cursor, mine).unwrap();
+    let toml = "# my codex\nmodel = \"o3\"\n";
+    std::fs::write(&codex, toml).unwrap();
+    // Zed's file is broken: that client is skipped, the others still written.
+    std::fs::write(&zed, "{\"theme\": ").unwrap();
+
+    let before = tree(h);
+    let out = sync(&reg, h, &["--dry-run"]).code(2);
+    assert_eq!(tree(h), before, "--dry-run writes nothing");
+    let c = cursor.display().to_string();
+    assert!(
+        out.stdout.contains(&format!("--- {c}\n+++ {c}\n")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("+    \"files-"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(" {\"mcpServers\": {\"mine\"")
+            || out.stdout.contains("-{\"mcpServers\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("+[mcp_servers.files-"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!("cursor: would write {c}")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("zed: skipped: "), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("claude-desktop: skipped: not installed"),
+        "{}",
+        out.stdout
+    );
+
+    let out = sync(&reg, h, &[]).code(2);
+    for (client, path) in [("cursor", &cursor), ("codex", &codex), ("cline", &cline)] {
+        assert!(
+            out.stdout
+                .contains(&format!("{client}: written {}", path.display())),
+            "{}",
+            out.stdout
+        );
+    }
+    assert!(
+        out.stdout.contains("codex: written") && out.stdout.contains("left out SSE servers"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("zed: skipped: ") && out.stdout.contains("not JSON"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&zed).unwrap(), "{\"theme\": ");
+    let lines = out.stdout.lines().count();
+    assert_eq!(lines, CLIENTS.len(), "one line per client: {}", out.stdout);
+    let text = std::fs::read_to_string(&codex).unwrap();
+    assert!(
+        text.starts_with(toml) && text.contains("[mcp_servers.files-"),
+        "{text}"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
+    assert_eq!(doc["mcpServers"]["mine"], json!({"command": "node"}));
+    assert_eq!(doc["mcpServers"].as_object().unwrap().len(), 4);
+    assert!(
+        std::fs::read_to_string(&cline)
+            .unwrap()
+            .contains("\"streamableHttp\"")
+    );
+
+    // Again: nothing to change; --clients limits the run.
+    let out = sync(&reg, h, &["--clients", "cursor,codex"]).ok();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "cursor: unchanged {}\ncodex: unchanged {}; left out SSE servers: {}\n",
+            cursor.display(),
+            codex.display(),
+            endpoints(&reg)[2][0].as_str().unwrap()
+        ),
+    );
+    // A filter of find: only the stdio server stays in the configs.
+    sync(&reg, h, &["--clients", "cursor", "--transport", "stdio"]).ok();
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
+    assert_eq!(doc["mcpServers"].as_object().unwrap().len(), 2, "{doc}");
+    sync(&reg, h, &["--clients", "cursor,nope"])
+        .code(2)
+        .stderr_has("\"nope\" is not a client");
+}

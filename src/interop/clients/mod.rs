@@ -357,7 +357,10 @@ fn foreign(
             let at = format!("{}.{name}", client.at.join("."));
             if let Err(why) = (client.read)(obj, &at) {
                 if why.contains(".type") {
-                    return Err(format!("{why} (is this {}'s config?)", client.name));
+                    return Err(format!(
+                        "{why} (is this {}'s config? its format: {})",
+                        client.name, client.doc
+                    ));
                 }
             }
         }
