@@ -130,8 +130,8 @@ pub struct Register {
     #[arg(long)]
     pub introspect: bool,
 
-    /// Time limit of the --introspect probe
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "introspect")]
+    /// Time limit of the --introspect probe, or of each page read by --from URL
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s")]
     pub timeout: Duration,
 
     /// Stay in the foreground: heartbeat every ttl/3, register again if pruned,
@@ -139,15 +139,24 @@ pub struct Register {
     #[arg(long, requires = "ttl")]
     pub keepalive: bool,
 
-    /// Register every server of a server.json (schema 2025-12-11) or of a Claude
-    /// Desktop, Claude Code, VS Code or Cursor config file, told apart by shape
+    /// Register every server of a server.json (schema 2025-12-11), of an MCP
+    /// client's config file (JSON, JSONC, TOML or YAML; see `export --to`), told
+    /// apart by shape, or of a registry API v0.1 at an http(s) URL, every page of it
     /// (--tag, --meta and --ttl apply to each)
-    #[arg(long, value_name = "FILE", conflicts_with_all = [
+    #[arg(long, value_name = "FILE|URL", conflicts_with_all = [
         "name", "id", "description", "server_version", "tools", "resources", "prompts",
         "capabilities", "headers", "auth", "health_url", "env", "introspect", "keepalive",
         "url", "command",
     ])]
     pub from: Option<PathBuf>,
+
+    /// --from URL: only servers whose name has TEXT (the registry's `search`)
+    #[arg(long, value_name = "TEXT", requires = "from")]
+    pub search: Option<String>,
+
+    /// --from URL: only servers updated since TIME (RFC 3339, the registry's `updated_since`)
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub updated_since: Option<String>,
 
     /// URL of an HTTP server
     #[arg(long, value_name = "URL", required_unless_present_any = ["command", "from"])]

@@ -8,6 +8,7 @@
 //! with errors that name the field (`mcpServers.files.command: ...`).
 
 pub mod clients;
+pub mod registry_api;
 pub mod server_json;
 
 use crate::catalog::model::check_http_url;

@@ -15,6 +15,7 @@ mod lifecycle;
 mod mcp_fakes;
 mod peers;
 mod probe;
+mod registry_api;
 mod reliability;
 mod scan;
 mod watch;
