@@ -115,7 +115,7 @@ pub enum Command {
 /// and deregisters on SIGINT or SIGTERM.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --ttl 30s --keepalive\n  mcpreg register --from server.json\n  mcpreg register --from ~/.cursor/mcp.json --tag cursor"
+    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --ttl 30s --keepalive\n  mcpreg register --from server.json\n  mcpreg register --from ~/.cursor/mcp.json --tag cursor\n  mcpreg register --from https://registry.example.com --search weather --updated-since 2026-11-01T00:00:00Z"
 )]
 pub struct Register {
     #[command(flatten)]
@@ -445,12 +445,16 @@ pub struct Watch {
 /// into a file: an existing client config is merged, keeping the user's other
 /// servers and settings and replacing only the entries mcpreg wrote last time
 /// (listed under its top-level "_mcpreg" key); the file is replaced atomically.
-/// Two entries with the same name, or a name the user's own servers use, are
-/// written under their ids. claude-desktop cannot run HTTP servers: they are
-/// skipped with a warning.
+/// JSON with comments (vscode, zed, gemini-cli, opencode) and TOML (codex) keep
+/// the user's text byte for byte outside mcpreg's entries; YAML (goose, continue)
+/// loses its comments, so the first rewrite of a file with comments keeps a copy
+/// in FILE.mcpreg-backup. Two entries with the same name, or a name the user's own
+/// servers use, are written under their ids. What a client cannot express (HTTP
+/// servers for claude-desktop, SSE servers for codex and zed) is skipped with a
+/// warning naming the entries.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg export --to claude-desktop -o ~/.config/Claude/claude_desktop_config.json\n  mcpreg export --to claude-code --tag project -o .mcp.json\n  mcpreg export --to vscode -o .vscode/mcp.json\n  mcpreg export --to cursor -o ~/.cursor/mcp.json\n  mcpreg export --to server-json --name files --namespace io.github.me -o server.json"
+    after_help = "Examples:\n  mcpreg export --to claude-desktop -o ~/.config/Claude/claude_desktop_config.json\n  mcpreg export --to claude-code --tag project -o .mcp.json\n  mcpreg export --to vscode -o .vscode/mcp.json\n  mcpreg export --to cursor -o ~/.cursor/mcp.json\n  mcpreg export --to codex -o ~/.codex/config.toml\n  mcpreg export --to server-json --name files --namespace io.github.me -o server.json"
 )]
 pub struct Export {
     /// Format to write

@@ -77,7 +77,7 @@ impl Register {
             ));
         }
         let import = if remote {
-            self.from_registry(&source).map_err(bad)?
+            self.read_registry(&source).map_err(bad)?
         } else {
             let text = external::read_text(path)?.ok_or_else(|| bad("no such file".into()))?;
             interop::import(path, &text).map_err(bad)?
@@ -127,7 +127,7 @@ impl Register {
 
     /// Every page of a registry API v0.1 under `base`, read before anything is
     /// written: one bad page, an error status or a timeout registers nothing.
-    fn from_registry(&self, base: &str) -> std::result::Result<interop::Import, String> {
+    fn read_registry(&self, base: &str) -> std::result::Result<interop::Import, String> {
         /// A page larger than this is not a listing of servers.
         const PAGE_BYTES: u64 = 16 * 1024 * 1024;
         /// A registry that pages forever is broken, not large.

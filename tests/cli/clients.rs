@@ -142,7 +142,9 @@ fn every_clients_documented_config_imports() {
     let sse = |url: &str, headers: Value| json!({"type": "sse", "url": url, "headers": headers});
     let bearer = json!({"Authorization": "Bearer t"});
     let none = json!({});
-    let fixtures: Vec<(&str, &str, Vec<(&str, Value)>)> = vec![
+    // (fixture, the client it is read as, its servers by name)
+    type Fixture<'a> = (&'a str, &'a str, Vec<(&'a str, Value)>);
+    let fixtures: Vec<Fixture> = vec![
         (
             "claude_desktop_config.json",
             "claude-desktop",

@@ -355,13 +355,14 @@ fn foreign(
         }
         if let Value::Object(obj) = v {
             let at = format!("{}.{name}", client.at.join("."));
-            if let Err(why) = (client.read)(obj, &at) {
-                if why.contains(".type") {
+            match (client.read)(obj, &at) {
+                Err(why) if why.contains(".type") => {
                     return Err(format!(
-                        "{why} (is this {}'s config? its format: {})",
+                        "{why}: not a {} config (its format: {})",
                         client.name, client.doc
                     ));
                 }
+                _ => {}
             }
         }
     }

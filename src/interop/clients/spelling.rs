@@ -100,14 +100,12 @@ impl Spelling {
 
     pub fn read(&self, obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
         let kind = string_at(obj, "type", at)?;
-        if self.no_type {
-            if let Some(t) = obj.get("type") {
-                return Err(format!(
-                    "{}: {t} is Claude Code's or VS Code's key; {} entries have none",
-                    join(at, "type"),
-                    self.client
-                ));
-            }
+        if let (true, Some(t)) = (self.no_type, obj.get("type")) {
+            return Err(format!(
+                "{}: {t} is Claude Code's or VS Code's key; {} entries have none",
+                join(at, "type"),
+                self.client
+            ));
         }
         let command = string_at(obj, "command", at)?;
         let mut url_keys: Vec<&str> = self

@@ -144,10 +144,9 @@ fn apply_jsonc(text: &str, plan: &Plan) -> Result<String, String> {
                 p.remove();
             }
         }
-        if plan.drop_empty && servers.properties().is_empty() {
-            if let Some(p) = servers.parent().and_then(|p| p.as_object_prop()) {
-                p.remove();
-            }
+        let emptied = plan.drop_empty && servers.properties().is_empty();
+        if let (true, Some(p)) = (emptied, servers.parent().and_then(|p| p.as_object_prop())) {
+            p.remove();
         }
         for (name, fields) in &plan.put {
             match servers.get(name) {
