@@ -1,9 +1,10 @@
 //! `mcpreg export`: client configs and server.json from the entries that match.
 
 use super::{Context, Exit, Run};
+use crate::catalog::Entry;
 use crate::cli::{Export, ExportTo};
 use crate::error::{Error, Result};
-use crate::interop::clients;
+use crate::interop::clients::{self, Client};
 use crate::interop::server_json;
 use crate::store::external;
 use serde_json::Value;
@@ -29,6 +30,7 @@ impl Run for Export {
             Some(p) => format!("{}: ", p.display()),
             None => String::new(),
         };
+        let entries = without_cwd(ctx, client, entries);
         let mut report = None;
         let mut make = |existing: Option<&str>| {
             let export = clients::export(client, &entries, existing)
@@ -72,8 +74,33 @@ impl Run for Export {
     }
 }
 
+/// For a client that cannot start a server in a folder of its own, each command
+/// that has one is written with absolute paths instead, and the user is told
+/// which (a path argument that no longer exists stays as it is). Shared by
+/// `export` and `sync`.
+pub(super) fn without_cwd(ctx: &Context, client: &Client, mut entries: Vec<Entry>) -> Vec<Entry> {
+    if client.cwd {
+        return entries;
+    }
+    let mut moved = Vec::new();
+    for e in &mut entries {
+        if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
+            e.transport = absolute;
+            moved.push(e.id.clone());
+        }
+    }
+    if !moved.is_empty() {
+        ctx.ui.warn(format_args!(
+            "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
+            client.name,
+            moved.join(", ")
+        ));
+    }
+    entries
+}
+
 impl Export {
-    fn server_json(&self, ctx: &mut Context, entries: &[crate::catalog::Entry]) -> Result<Exit> {
+    fn server_json(&self, ctx: &mut Context, entries: &[Entry]) -> Result<Exit> {
         if entries.is_empty() {
             ctx.ui
                 .warn(format_args!("export: no entry matched; nothing written"));

@@ -25,6 +25,7 @@ impl Run for Sync {
                 ))?;
                 continue;
             }
+            let entries = super::export::without_cwd(ctx, client, entries.clone());
             let outcome = if self.dry_run {
                 self.preview(ctx, client, &entries, &path)
             } else {

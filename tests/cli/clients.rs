@@ -329,11 +329,15 @@ fn every_clients_documented_config_imports() {
             vec![
                 (
                     "pythonTools",
-                    stdio(
-                        "python",
-                        &["-m", "my_mcp_server", "--port", "8080"],
-                        json!({"DATABASE_URL": "$DB_CONNECTION_STRING"}),
-                    ),
+                    {
+                        let mut t = stdio(
+                            "python",
+                            &["-m", "my_mcp_server", "--port", "8080"],
+                            json!({"DATABASE_URL": "$DB_CONNECTION_STRING"}),
+                        );
+                        t["cwd"] = json!("./mcp-servers/python");
+                        t
+                    },
                 ),
                 (
                     "httpServer",
@@ -747,4 +751,43 @@ fn sync_writes_every_installed_client_and_dry_run_shows_the_diff_only() {
     sync(&reg, h, &["--clients", "cursor,nope"])
         .code(2)
         .stderr_has("\"nope\" is not a client");
+}
+
+/// A command registered with a working folder: written as `cwd` where the client
+/// has one, as absolute paths (with a warning) where it has not; either way the
+/// server starts the same.
+#[test]
+fn cwd_goes_where_a_client_has_it_and_becomes_absolute_paths_elsewhere() {
+    let reg = Reg::new();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("server.js"), "").unwrap();
+    let mut cmd = reg.cmd(&["register", "--name", "node-app", "--", "node", "server.js"]);
+    cmd.current_dir(project.path());
+    let out = crate::support::finish(cmd.output().unwrap()).ok();
+    let id = out.stdout.trim().to_owned();
+    let folder = reg.entry(&id)["transport"]["cwd"].as_str().expect("cwd recorded").to_owned();
+    let absolute = format!("{folder}/server.js");
+    for &(client, file_name, _, _) in CLIENTS {
+        let dir = reg.folder().join(client);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(file_name);
+        let out = reg
+            .run(&["export", "--to", client, "-o", file.to_str().unwrap()])
+            .ok();
+        let back = import(&file);
+        let t = &back.entry(&id)["transport"];
+        let has_cwd = ["vscode", "roo-code", "continue", "gemini-cli", "codex"].contains(&client);
+        if has_cwd {
+            assert_eq!(t["cwd"], json!(folder), "{client}: {t}");
+            assert_eq!(t["args"], json!(["server.js"]), "{client}");
+        } else {
+            assert!(t.get("cwd").is_none(), "{client}: {t}");
+            assert_eq!(t["args"], json!([absolute]), "{client}");
+            assert!(
+                out.stderr.contains("absolute paths") && out.stderr.contains(&id),
+                "{client}: {}",
+                out.stderr
+            );
+        }
+    }
 }

@@ -18,4 +18,5 @@ mod probe;
 mod registry_api;
 mod reliability;
 mod scan;
+mod truth;
 mod watch;

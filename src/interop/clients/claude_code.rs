@@ -37,5 +37,6 @@ pub const CLIENT: Client = Client {
     file_names: &[".mcp.json", ".claude.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: false,
     new_file: &[],
 };

@@ -39,5 +39,6 @@ pub const CLIENT: Client = Client {
     file_names: &["cline_mcp_settings.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: false,
     new_file: &[],
 };

@@ -13,12 +13,20 @@ use serde_json::{Map, Value};
 fn write(t: &Transport) -> Result<Fields, &'static str> {
     let mut f = Fields::new();
     match t {
-        Transport::Stdio { command, args, env } => {
+        Transport::Stdio {
+            command,
+            args,
+            env,
+            cwd,
+        } => {
             f.insert("type".into(), "stdio".into());
             f.insert("command".into(), command.as_str().into());
             f.insert("args".into(), args.clone().into());
             if !env.is_empty() {
                 f.insert("env".into(), map(env));
+            }
+            if let Some(cwd) = cwd {
+                f.insert("cwd".into(), cwd.as_str().into());
             }
         }
         Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
@@ -64,6 +72,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
                 command: command.to_owned(),
                 args: string_list_at(obj, "args", at)?,
                 env: string_map_at(obj, "env", at)?,
+                cwd: string_at(obj, "cwd", at)?.map(str::to_owned),
             }))
         }
         "sse" | "streamable-http" => {
@@ -100,5 +109,6 @@ pub const CLIENT: Client = Client {
     file_names: &[".continue/config.yaml"],
     write,
     read,
+    cwd: true,
     new_file: &[("name", "mcpreg"), ("version", "0.0.1"), ("schema", "v1")],
 };

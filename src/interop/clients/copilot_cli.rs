@@ -41,5 +41,6 @@ pub const CLIENT: Client = Client {
     file_names: &["mcp-config.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: false,
     new_file: &[],
 };

@@ -28,5 +28,6 @@ pub const CLIENT: Client = Client {
     file_names: &[".cursor/mcp.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: false,
     new_file: &[],
 };

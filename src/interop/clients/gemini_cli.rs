@@ -28,5 +28,6 @@ pub const CLIENT: Client = Client {
     file_names: &[".gemini/settings.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: true,
     new_file: &[],
 };

@@ -12,7 +12,12 @@ use serde_json::{Map, Value};
 fn write(t: &Transport) -> Result<Fields, &'static str> {
     let mut f = Fields::new();
     match t {
-        Transport::Stdio { command, args, env } => {
+        Transport::Stdio {
+            command,
+            args,
+            env,
+            cwd: _,
+        } => {
             f.insert("type".into(), "stdio".into());
             f.insert("cmd".into(), command.as_str().into());
             f.insert("args".into(), args.clone().into());
@@ -48,6 +53,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
                 command: cmd.to_owned(),
                 args: string_list_at(obj, "args", at)?,
                 env: string_map_at(obj, "envs", at)?,
+                cwd: None,
             }))
         }
         Some(k @ ("streamable_http" | "sse")) => {
@@ -85,5 +91,6 @@ pub const CLIENT: Client = Client {
     file_names: &["goose/config.yaml"],
     write,
     read,
+    cwd: false,
     new_file: &[],
 };

@@ -122,6 +122,9 @@ pub struct Client {
     pub write: fn(&Transport) -> Result<Fields, &'static str>,
     /// A transport from one entry of the client's config; `at` names the entry.
     pub read: fn(&Map<String, Value>, &str) -> Result<Read, String>,
+    /// The client starts a stdio server in a folder given with it (`cwd`); for
+    /// the others, commands with a folder are written with absolute paths.
+    pub cwd: bool,
     /// Keys a new file needs besides the servers (Continue's `name`, `version`, `schema`).
     pub new_file: &'static [(&'static str, &'static str)],
 }

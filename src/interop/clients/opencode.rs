@@ -13,7 +13,12 @@ use serde_json::{Map, Value};
 fn write(t: &Transport) -> Result<Fields, &'static str> {
     let mut f = Fields::new();
     match t {
-        Transport::Stdio { command, args, env } => {
+        Transport::Stdio {
+            command,
+            args,
+            env,
+            cwd: _,
+        } => {
             f.insert("type".into(), "local".into());
             let argv: Vec<String> = std::iter::once(command.clone())
                 .chain(args.iter().cloned())
@@ -52,6 +57,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
             Ok(Read::Server(Transport::Stdio {
                 command: command.clone(),
                 args: args.to_vec(),
+                cwd: None,
                 env,
             }))
         }
@@ -83,5 +89,6 @@ pub const CLIENT: Client = Client {
     file_names: &["opencode.json", "opencode.jsonc"],
     write,
     read,
+    cwd: false,
     new_file: &[],
 };

@@ -41,5 +41,6 @@ pub const CLIENT: Client = Client {
     file_names: &["mcp_settings.json", ".roo/mcp.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: true,
     new_file: &[],
 };

@@ -61,7 +61,12 @@ impl Spelling {
             }
         };
         match t {
-            Transport::Stdio { command, args, env } => {
+            Transport::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => {
                 if let Some(k) = &self.kinds {
                     typed(&mut f, k.stdio);
                 }
@@ -69,6 +74,11 @@ impl Spelling {
                 f.insert("args".into(), args.clone().into());
                 if !env.is_empty() {
                     f.insert("env".into(), map(env));
+                }
+                // Only clients that have a `cwd` see one: export makes the
+                // others' commands absolute.
+                if let Some(cwd) = cwd {
+                    f.insert("cwd".into(), cwd.as_str().into());
                 }
             }
             Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
@@ -186,6 +196,7 @@ impl Spelling {
                     command: command.to_owned(),
                     args: string_list_at(obj, "args", at)?,
                     env: string_map_at(obj, "env", at)?,
+                    cwd: string_at(obj, "cwd", at)?.map(str::to_owned),
                 }
             }
             Kind::Http | Kind::Sse => {

@@ -35,5 +35,6 @@ pub const CLIENT: Client = Client {
     file_names: &[".vscode/mcp.json", "Code/User/mcp.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: true,
     new_file: &[],
 };

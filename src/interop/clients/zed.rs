@@ -29,5 +29,6 @@ pub const CLIENT: Client = Client {
     file_names: &["zed/settings.json"],
     write: |t| SPELLING.write(t),
     read: |o, at| SPELLING.read(o, at),
+    cwd: false,
     new_file: &[],
 };
