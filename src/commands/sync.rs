@@ -72,8 +72,12 @@ impl Sync {
         path: &std::path::Path,
     ) -> Result<String> {
         let old = external::read_text(path)?;
-        let export = clients::export(client, entries, old.as_deref())
-            .map_err(|why| Error::usage("--dry-run", format!("{}: {why}", path.display())))?;
+        let export = clients::export(client, entries, old.as_deref()).map_err(|message| {
+            Error::Registry {
+                path: path.to_owned(),
+                message,
+            }
+        })?;
         let new = String::from_utf8_lossy(&export.bytes);
         let old = old.unwrap_or_default();
         if old == new {
@@ -104,8 +108,11 @@ fn write(
 ) -> Result<String> {
     let mut report = None;
     let (changed, backup) = external::rewrite_keeping(path, ctx.lock_timeout, |existing| {
-        let export = clients::export(client, entries, existing)
-            .map_err(|why| Error::usage("sync", format!("{}: {why}", path.display())))?;
+        let export =
+            clients::export(client, entries, existing).map_err(|message| Error::Registry {
+                path: path.to_owned(),
+                message,
+            })?;
         let change = external::Change {
             bytes: export.bytes.clone(),
             backup: export.loses_comments,

@@ -327,18 +327,15 @@ fn every_clients_documented_config_imports() {
             "gemini/.gemini/settings.json",
             "gemini-cli",
             vec![
-                (
-                    "pythonTools",
-                    {
-                        let mut t = stdio(
-                            "python",
-                            &["-m", "my_mcp_server", "--port", "8080"],
-                            json!({"DATABASE_URL": "$DB_CONNECTION_STRING"}),
-                        );
-                        t["cwd"] = json!("./mcp-servers/python");
-                        t
-                    },
-                ),
+                ("pythonTools", {
+                    let mut t = stdio(
+                        "python",
+                        &["-m", "my_mcp_server", "--port", "8080"],
+                        json!({"DATABASE_URL": "$DB_CONNECTION_STRING"}),
+                    );
+                    t["cwd"] = json!("./mcp-servers/python");
+                    t
+                }),
                 (
                     "httpServer",
                     http("http://localhost:3000/mcp", bearer.clone()),
@@ -765,7 +762,10 @@ fn cwd_goes_where_a_client_has_it_and_becomes_absolute_paths_elsewhere() {
     cmd.current_dir(project.path());
     let out = crate::support::finish(cmd.output().unwrap()).ok();
     let id = out.stdout.trim().to_owned();
-    let folder = reg.entry(&id)["transport"]["cwd"].as_str().expect("cwd recorded").to_owned();
+    let folder = reg.entry(&id)["transport"]["cwd"]
+        .as_str()
+        .expect("cwd recorded")
+        .to_owned();
     let absolute = format!("{folder}/server.js");
     for &(client, file_name, _, _) in CLIENTS {
         let dir = reg.folder().join(client);
