@@ -50,6 +50,33 @@ fn registry(answer: impl Fn(&str) -> Answer + Send + 'static) -> (String, Arc<Mu
     (base, seen)
 }
 
+const OPENAPI: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/registry-openapi.yaml"
+);
+
+/// Where `page` departs from a `ServerList` as the official OpenAPI document
+/// defines it.
+fn departures(page: &str) -> Vec<String> {
+    let doc: Value = serde_yaml::from_str(&std::fs::read_to_string(OPENAPI).unwrap()).unwrap();
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#/components/schemas/ServerList",
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).expect("the ServerList schema compiles");
+    let value: Value = serde_json::from_str(page).unwrap();
+    validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect()
+}
+
+fn conforms(page: &str) {
+    let errors = departures(page);
+    assert!(errors.is_empty(), "{errors:?} in {page}");
+}
+
 /// A ServerResponse of the OpenAPI document.
 fn response(server: Value, latest: bool, status: &str) -> Value {
     json!({
@@ -88,41 +115,47 @@ fn param(target: &str, key: &str) -> Option<String> {
 
 #[test]
 fn every_page_is_read_and_the_filters_are_passed_on() {
-    let (base, seen) = registry(|target| {
+    let p1 = page(
+        vec![
+            response(
+                server("io.example/weather", "2.0.0", "https://weather.example/mcp"),
+                true,
+                "active",
+            ),
+            response(
+                server("io.example/weather", "1.0.0", "https://weather.example/mcp"),
+                false,
+                "active",
+            ),
+        ],
+        Some("p2"),
+    );
+    let p2 = page(
+        vec![response(
+            json!({"name": "io.example/files", "description": "Files", "version": "1.0.2",
+                   "packages": [{"registryType": "npm", "identifier": "@example/files",
+                                 "version": "1.0.2", "transport": {"type": "stdio"}}]}),
+            true,
+            "active",
+        )],
+        Some("p3"),
+    );
+    let p3 = page(
+        vec![response(
+            server("io.example/gone", "1.0.0", "https://gone.example/mcp"),
+            true,
+            "deleted",
+        )],
+        None,
+    );
+    for p in [&p1, &p2, &p3] {
+        conforms(p);
+    }
+    let (base, seen) = registry(move |target| {
         let body = match param(target, "cursor").as_deref() {
-            None => page(
-                vec![
-                    response(
-                        server("io.example/weather", "2.0.0", "https://weather.example/mcp"),
-                        true,
-                        "active",
-                    ),
-                    response(
-                        server("io.example/weather", "1.0.0", "https://weather.example/mcp"),
-                        false,
-                        "active",
-                    ),
-                ],
-                Some("p2"),
-            ),
-            Some("p2") => page(
-                vec![response(
-                    json!({"name": "io.example/files", "description": "Files", "version": "1.0.2",
-                           "packages": [{"registryType": "npm", "identifier": "@example/files",
-                                         "version": "1.0.2", "transport": {"type": "stdio"}}]}),
-                    true,
-                    "active",
-                )],
-                Some("p3"),
-            ),
-            Some("p3") => page(
-                vec![response(
-                    server("io.example/gone", "1.0.0", "https://gone.example/mcp"),
-                    true,
-                    "deleted",
-                )],
-                None,
-            ),
+            None => p1.clone(),
+            Some("p2") => p2.clone(),
+            Some("p3") => p3.clone(),
             Some(_) => return Some((400, "{\"error\": \"bad cursor\"}".into())),
         };
         Some((200, body))
@@ -202,6 +235,9 @@ fn a_bad_page_an_error_status_or_silence_registers_nothing() {
         )],
         Some("next"),
     );
+    conforms(&good);
+    // The check can fail: a page without its servers is not a ServerList.
+    assert!(!departures("{\"metadata\": {}}").is_empty());
     let cases: Vec<(&str, Answer, &str)> = vec![
         (
             "a page without servers",
