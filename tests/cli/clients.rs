@@ -2,6 +2,7 @@
 //! export round-trips what the client can express, edits keep the user's text
 //! (JSONC and TOML byte for byte, YAML with a backup), and `sync` into a fake home.
 
+use crate::export::{endpoints, import, three};
 use crate::support::Reg;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -40,48 +41,6 @@ const CLIENTS: &[(&str, &str, bool, Sse)] = &[
     ("lm-studio", "mcp.json", false, Sse::AsHttp),
     ("copilot-cli", "mcp-config.json", false, Sse::Keeps),
 ];
-
-/// A stdio server with env, a Streamable HTTP one with a header, an SSE one, and
-/// two of them sharing a name.
-fn three() -> Reg {
-    let reg = Reg::new();
-    reg.register(
-        "files",
-        &["--env", "LOG=info", "--", "/usr/bin/mcp-files", "/data"],
-    );
-    reg.register(
-        "files",
-        &[
-            "--url",
-            "http://127.0.0.1:9/mcp",
-            "--header",
-            "Authorization=Bearer t",
-        ],
-    );
-    reg.register(
-        "search",
-        &["--url", "http://127.0.0.1:8/sse", "--transport", "sse"],
-    );
-    reg
-}
-
-/// (id, name, transport) of every entry, sorted by id.
-fn endpoints(reg: &Reg) -> Vec<Value> {
-    let all = reg.run(&["list", "--json"]).ok().json();
-    all.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| json!([e["id"], e["name"], e["transport"]]))
-        .collect()
-}
-
-fn import(file: &Path) -> Reg {
-    let fresh = Reg::new();
-    fresh
-        .run(&["register", "--from", file.to_str().unwrap()])
-        .ok();
-    fresh
-}
 
 #[test]
 fn every_client_round_trips_what_it_can_express_and_names_what_it_skips() {

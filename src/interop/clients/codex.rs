@@ -3,7 +3,7 @@
 //! `http_headers`; Codex speaks Streamable HTTP, not SSE.
 //! Doc: https://developers.openai.com/codex/mcp
 
-use super::spelling::map;
+use super::spelling::{map, stdio};
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};
 use crate::catalog::Transport;
 use crate::interop::{join, string_at, string_list_at, string_map_at};
@@ -18,14 +18,7 @@ fn write(t: &Transport) -> Result<Fields, &'static str> {
             env,
             cwd,
         } => {
-            f.insert("command".into(), command.as_str().into());
-            f.insert("args".into(), args.clone().into());
-            if !env.is_empty() {
-                f.insert("env".into(), map(env));
-            }
-            if let Some(cwd) = cwd {
-                f.insert("cwd".into(), cwd.as_str().into());
-            }
+            stdio(&mut f, command, args, env, cwd);
         }
         Transport::StreamableHttp { url, headers } => {
             f.insert("url".into(), url.as_str().into());

@@ -4,7 +4,7 @@
 //! and `schema` a config needs.
 //! Doc: https://docs.continue.dev/customize/deep-dives/mcp
 
-use super::spelling::{map, object_at};
+use super::spelling::{map, object_at, stdio};
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};
 use crate::catalog::Transport;
 use crate::interop::{join, string_at, string_list_at, string_map_at};
@@ -20,14 +20,7 @@ fn write(t: &Transport) -> Result<Fields, &'static str> {
             cwd,
         } => {
             f.insert("type".into(), "stdio".into());
-            f.insert("command".into(), command.as_str().into());
-            f.insert("args".into(), args.clone().into());
-            if !env.is_empty() {
-                f.insert("env".into(), map(env));
-            }
-            if let Some(cwd) = cwd {
-                f.insert("cwd".into(), cwd.as_str().into());
-            }
+            stdio(&mut f, command, args, env, cwd);
         }
         Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
             let sse = matches!(t, Transport::Sse { .. });

@@ -70,16 +70,7 @@ impl Spelling {
                 if let Some(k) = &self.kinds {
                     typed(&mut f, k.stdio);
                 }
-                f.insert("command".into(), command.as_str().into());
-                f.insert("args".into(), args.clone().into());
-                if !env.is_empty() {
-                    f.insert("env".into(), map(env));
-                }
-                // Only clients that have a `cwd` see one: export makes the
-                // others' commands absolute.
-                if let Some(cwd) = cwd {
-                    f.insert("cwd".into(), cwd.as_str().into());
-                }
+                stdio(&mut f, command, args, env, cwd);
             }
             Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
                 let sse = matches!(t, Transport::Sse { .. });
@@ -229,6 +220,26 @@ enum Kind {
     Stdio,
     Http,
     Sse,
+}
+
+/// `command`, `args`, `env` (when it holds something) and `cwd` (when there is
+/// one: export gives a command with a folder only to clients that have `cwd`,
+/// and makes it absolute for the others), as most clients spell them.
+pub fn stdio(
+    f: &mut Fields,
+    command: &str,
+    args: &[String],
+    env: &std::collections::BTreeMap<String, String>,
+    cwd: &Option<String>,
+) {
+    f.insert("command".into(), command.into());
+    f.insert("args".into(), args.to_vec().into());
+    if !env.is_empty() {
+        f.insert("env".into(), map(env));
+    }
+    if let Some(cwd) = cwd {
+        f.insert("cwd".into(), cwd.as_str().into());
+    }
 }
 
 pub fn map(m: &std::collections::BTreeMap<String, String>) -> Value {

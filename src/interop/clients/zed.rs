@@ -4,7 +4,8 @@
 //! Doc: https://zed.dev/docs/ai/mcp
 
 use super::spelling::{Spelling, Sse, nothing};
-use super::{Client, Dirs, Layout, Syntax};
+use super::{Client, Dirs, Layout, Read, Syntax};
+use serde_json::{Map, Value};
 
 const SPELLING: Spelling = Spelling {
     client: "zed",
@@ -17,6 +18,17 @@ const SPELLING: Spelling = Spelling {
     extra: nothing,
 };
 
+/// A server that a Zed extension provides has only its `settings` here: Zed's own,
+/// left alone.
+fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
+    if !obj.contains_key("command") && !obj.contains_key("url") {
+        return Ok(Read::NotMcp(
+            "a server of a Zed extension (only its settings are here)".into(),
+        ));
+    }
+    SPELLING.read(obj, at)
+}
+
 pub const CLIENT: Client = Client {
     name: "zed",
     doc: "https://zed.dev/docs/ai/mcp",
@@ -28,7 +40,7 @@ pub const CLIENT: Client = Client {
     installed: |d: &Dirs| d.config.join("zed"),
     file_names: &["zed/settings.json"],
     write: |t| SPELLING.write(t),
-    read: |o, at| SPELLING.read(o, at),
+    read,
     cwd: false,
     new_file: &[],
 };
