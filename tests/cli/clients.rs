@@ -735,7 +735,7 @@ fn cwd_goes_where_a_client_has_it_and_becomes_absolute_paths_elsewhere() {
             .ok();
         let back = import(&file);
         let t = &back.entry(&id)["transport"];
-        let has_cwd = ["vscode", "roo-code", "continue", "gemini-cli", "codex"].contains(&client);
+        let has_cwd = ["vscode", "roo-code", "gemini-cli", "codex"].contains(&client);
         if has_cwd {
             assert_eq!(t["cwd"], json!(folder), "{client}: {t}");
             assert_eq!(t["args"], json!(["server.js"]), "{client}");

@@ -1,7 +1,8 @@
 //! Continue: `~/.continue/config.yaml`, `mcpServers: [{name, type: stdio, command,
 //! args, env} | {name, type: streamable-http | sse, url, requestOptions: {headers}}]`
 //! (a list, each server carrying its name); a new file gets the `name`, `version`
-//! and `schema` a config needs.
+//! and `schema` a config needs. The documentation names no `cwd`: a command with
+//! a working folder is written with absolute paths.
 //! Doc: https://docs.continue.dev/customize/deep-dives/mcp
 
 use super::spelling::{map, object_at, stdio};
@@ -102,6 +103,6 @@ pub const CLIENT: Client = Client {
     file_names: &[".continue/config.yaml"],
     write,
     read,
-    cwd: true,
+    cwd: false,
     new_file: &[("name", "mcpreg"), ("version", "0.0.1"), ("schema", "v1")],
 };
