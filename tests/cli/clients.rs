@@ -750,3 +750,46 @@ fn cwd_goes_where_a_client_has_it_and_becomes_absolute_paths_elsewhere() {
         }
     }
 }
+
+/// Nesting deeper than any config, in every syntax: a short error naming the file,
+/// exit 2, nothing registered, no crash.
+#[test]
+fn deeply_nested_configs_are_refused_with_a_short_message() {
+    let reg = Reg::new();
+    let deep =
+        |open: &str, close: &str| format!("{}{}", open.repeat(100_000), close.repeat(100_000));
+    let cases = [
+        ("deep.json", format!("{{\"servers\": {}}}", deep("[", "]"))),
+        (
+            "deep-comment.json",
+            format!("// c\n{{\"servers\": {}}}", deep("[", "]")),
+        ),
+        ("deep.toml", format!("a = {}\n", deep("[", "]"))),
+        ("deep.yaml", format!("extensions: {}\n", deep("[", "]"))),
+    ];
+    for (name, text) in cases {
+        let file = reg.folder().join(name);
+        std::fs::write(&file, &text).unwrap();
+        let out = reg
+            .run(&["register", "--from", file.to_str().unwrap()])
+            .code(2)
+            .stderr_has(name);
+        assert!(
+            out.stderr.len() < 1000,
+            "{name}: {} bytes of error",
+            out.stderr.len()
+        );
+        assert!(reg.bytes().is_none(), "{name}");
+        for client in ["vscode", "codex", "goose"] {
+            let out = reg
+                .run(&["export", "--to", client, "-o", file.to_str().unwrap()])
+                .code(2);
+            assert!(
+                out.stderr.len() < 1000,
+                "{name} as {client}: {}",
+                out.stderr.len()
+            );
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "{name}");
+        }
+    }
+}

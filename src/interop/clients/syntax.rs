@@ -44,13 +44,16 @@ impl Syntax {
             Syntax::Json => serde_json::from_str(text)
                 .map_err(|e| format!("not JSON: line {}, column {}: {e}", e.line(), e.column()))?,
             Syntax::Jsonc => jsonc(text)?,
-            Syntax::Toml => toml_edit::de::from_str(text).map_err(|e| {
-                format!("not TOML: {}", e.to_string().trim_end().replace('\n', " "))
-            })?,
-            Syntax::Yaml => serde_yaml::from_str(text).map_err(|e| match e.location() {
-                Some(l) => format!("not YAML: line {}, column {}: {e}", l.line(), l.column()),
-                None => format!("not YAML: {e}"),
-            })?,
+            Syntax::Toml => {
+                toml_edit::de::from_str(text).map_err(|e| not_toml(text, e.span(), e.message()))?
+            }
+            Syntax::Yaml => {
+                yaml_depth(text)?;
+                serde_yaml::from_str(text).map_err(|e| match e.location() {
+                    Some(l) => format!("not YAML: line {}, column {}: {e}", l.line(), l.column()),
+                    None => format!("not YAML: {e}"),
+                })?
+            }
         };
         match value {
             Value::Object(m) => Ok(m),
@@ -79,6 +82,19 @@ impl Syntax {
             }
         }
     }
+}
+
+/// A TOML error as line, column and message: toml_edit's own text quotes the
+/// whole line, which may be as long as the file.
+fn not_toml(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> String {
+    let at = span.map_or(0, |s| s.start).min(text.len());
+    let before = text.get(..at).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!(
+        "not TOML: line {line}, column {column}: {}",
+        message.trim_end()
+    )
 }
 
 fn jsonc(text: &str) -> Result<Value, String> {
@@ -202,9 +218,9 @@ fn toml_table(f: &Fields) -> toml_edit::Table {
 }
 
 fn apply_toml(text: &str, plan: &Plan) -> Result<String, String> {
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        format!("not TOML: {}", e.to_string().trim_end().replace('\n', " "))
-    })?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| not_toml(text, e.span(), e.message()))?;
     let mut table = doc.as_table_mut();
     for key in plan.at {
         let item = table.entry(key).or_insert_with(|| {
@@ -259,6 +275,42 @@ fn apply_toml(text: &str, plan: &Plan) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
+/// How deep YAML's brackets may nest. The YAML parser takes time quadratic in
+/// the depth of `[[[[...` before its own limit refuses it; no config nests this
+/// deep, so a cheap scan refuses it first.
+const YAML_DEPTH: usize = 64;
+
+fn yaml_depth(text: &str) -> Result<(), String> {
+    let (mut depth, mut quote, mut comment, mut line) = (0usize, None, false, 1);
+    let mut prev = ' ';
+    for c in text.chars() {
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                comment = false;
+            }
+            _ if comment => {}
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            // A quote opens a quoted scalar only where a token starts (`it's` is plain).
+            (None, '"' | '\'') if prev.is_whitespace() || "[{,:".contains(prev) => quote = Some(c),
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > YAML_DEPTH {
+                    return Err(format!(
+                        "not YAML: line {line}: brackets nested deeper than {YAML_DEPTH} (mcpreg reads no deeper)"
+                    ));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    Ok(())
+}
+
 /// A `#` that starts a YAML comment: at the start of a line or after a blank.
 fn has_yaml_comments(text: &str) -> bool {
     text.lines().any(|l| {
@@ -271,7 +323,10 @@ fn apply_yaml(text: Option<&str>, plan: &Plan) -> Result<String, String> {
     use serde_yaml::{Mapping, Value as Y};
     let to_yaml = |f: &Fields| serde_yaml::to_value(f).map_err(|e| e.to_string());
     let mut doc: Y = match text {
-        Some(t) => serde_yaml::from_str(t).map_err(|e| format!("not YAML: {e}"))?,
+        Some(t) => {
+            yaml_depth(t)?;
+            serde_yaml::from_str(t).map_err(|e| format!("not YAML: {e}"))?
+        }
         None => Y::Null,
     };
     if doc.is_null() {
