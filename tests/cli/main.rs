@@ -5,6 +5,7 @@
 mod support;
 
 mod bad_input;
+mod choosing;
 mod clients;
 mod commands;
 mod etcd;
