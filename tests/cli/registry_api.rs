@@ -291,6 +291,18 @@ fn a_bad_page_an_error_status_or_silence_registers_nothing() {
         .code(2)
         .stderr_has("page 1: no answer within 1s");
     assert!(reg.bytes().is_none(), "silence: the registry was written");
+    // A time that is not RFC 3339 is refused before any request is sent.
+    let (base, seen) = registry(|_| Some((200, page(Vec::new(), None))));
+    Reg::new()
+        .run(&["register", "--from", &base, "--updated-since", "yesterday"])
+        .code(2)
+        .stderr_has("--updated-since: \"yesterday\" is not an RFC 3339 time");
+    assert!(seen.lock().unwrap().is_empty());
+    // A registry that lists nothing registers nothing, and says so.
+    Reg::new()
+        .run(&["register", "--from", &base])
+        .code(2)
+        .stderr_has("the registry listed none");
     // Filters of a registry make no sense for a file.
     let reg = Reg::new();
     reg.run(&["register", "--from", "server.json", "--search", "x"])
