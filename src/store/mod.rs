@@ -9,6 +9,7 @@ mod document;
 mod etcd;
 pub mod external;
 pub mod file;
+mod fsio;
 mod layout;
 
 use crate::catalog::{Entry, Query, Timestamp, registration::Renewal};
