@@ -9,22 +9,35 @@
 //! target; one that is not a regular file is refused.
 
 use super::fsio::{self, folder_of};
+use super::strict::{self, Unique};
 use crate::error::{Error, Result};
+use serde::Deserialize;
 use std::fs::{File, TryLockError};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The file's text, or None when it does not exist. Bounded like every read
-/// ([`fsio::read_bounded`]): a FIFO, a device or a huge file is refused.
+/// ([`fsio::read_bounded`]): a FIFO, a device or a huge file is refused. JSON
+/// holding one key twice in an object is refused too, naming the key and its
+/// line: every JSON reader would silently keep only the last. Text that is not
+/// JSON is returned for the caller to judge.
 pub fn read_text(path: &Path) -> Result<Option<String>> {
-    fsio::read_bounded(path)?
-        .map(|bytes| {
-            String::from_utf8(bytes).map_err(|_| Error::Registry {
-                path: path.to_owned(),
-                message: "is not UTF-8 text".into(),
-            })
-        })
-        .transpose()
+    let Some(bytes) = fsio::read_bounded(path)? else {
+        return Ok(None);
+    };
+    let text = String::from_utf8(bytes).map_err(|_| Error::Registry {
+        path: path.to_owned(),
+        message: "is not UTF-8 text".into(),
+    })?;
+    match Unique::deserialize(&mut serde_json::Deserializer::from_str(&text)) {
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(Error::Parse {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: strict::without_position(&e.to_string()),
+        }),
+        _ => Ok(Some(text)),
+    }
 }
 
 /// Rewrites `path` with what `change` makes of its current text (None: no file

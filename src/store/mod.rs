@@ -11,6 +11,7 @@ pub mod external;
 pub mod file;
 mod fsio;
 mod layout;
+mod strict;
 
 use crate::catalog::{Entry, Query, Timestamp, registration::Renewal};
 use crate::error::{Error, Result};
