@@ -591,8 +591,8 @@ mod tests {
     use super::*;
     use crate::catalog::Timestamp;
     use crate::catalog::model::Lease;
+    use crate::testing::seeded_runner;
     use proptest::prelude::*;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
     /// Strings a person (or a fuzzer) might hand a duration flag: numbers of any
     /// size with any unit, several parts, signs and junk.
@@ -619,25 +619,6 @@ mod tests {
         ]
     }
 
-    /// MCPREG_TEST_SEED replays a run; otherwise a fresh seed, printed.
-    fn seeded_runner() -> TestRunner {
-        let seed = std::env::var("MCPREG_TEST_SEED")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .unwrap_or_else(|| {
-                use std::hash::{BuildHasher, RandomState};
-                RandomState::new().hash_one(std::process::id())
-            });
-        eprintln!("duration proptest seed {seed} (replay with MCPREG_TEST_SEED={seed})");
-        let bytes: Vec<u8> = seed.to_le_bytes().repeat(4);
-        let config = Config {
-            cases: 512,
-            failure_persistence: None,
-            ..Config::default()
-        };
-        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
-    }
-
     #[test]
     fn no_string_given_to_a_duration_flag_panics() {
         let sites: &[&[&str]] = &[
@@ -649,7 +630,7 @@ mod tests {
             &["scan", "127.0.0.1", "--ports", "1", "--probe-timeout"],
             &["list", "--lock-timeout"],
         ];
-        seeded_runner()
+        seeded_runner("duration flags", 512)
             .run(&duration_text(), |text| {
                 for site in sites {
                     let mut argv = vec!["mcpreg"];

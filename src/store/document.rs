@@ -96,8 +96,15 @@ impl<'a> Document<'a> {
             Format::Json => {
                 let top: Top<Vec<&'a RawValue>> =
                     serde_json::from_str(text).map_err(|e| doc.json_error(&e, 0))?;
-                Unique::deserialize(&mut serde_json::Deserializer::from_str(text))
-                    .map_err(|e| doc.json_error(&e, 0))?;
+                if let Some((key, at)) = strict::json_duplicate_key(text) {
+                    let (line, column) = line_column(text, at);
+                    return Err(Error::Parse {
+                        path: path.to_owned(),
+                        line,
+                        column,
+                        message: strict::duplicate_key_message(&key),
+                    });
+                }
                 doc.check_schema(top.schema.as_ref())?;
                 doc.extra = top.extra;
                 for raw in top.servers.unwrap_or_default() {
@@ -348,7 +355,7 @@ fn lacks_any(text: &str, needles: &[String]) -> bool {
 }
 
 /// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;

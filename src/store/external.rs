@@ -8,10 +8,10 @@
 //! config that is not ours. A config that is a symlink is written through to its
 //! target; one that is not a regular file is refused.
 
+use super::document::line_column;
 use super::fsio::{self, folder_of};
-use super::strict::{self, Unique};
+use super::strict;
 use crate::error::{Error, Result};
-use serde::Deserialize;
 use std::fs::{File, TryLockError};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -29,15 +29,18 @@ pub fn read_text(path: &Path) -> Result<Option<String>> {
         path: path.to_owned(),
         message: "is not UTF-8 text".into(),
     })?;
-    match Unique::deserialize(&mut serde_json::Deserializer::from_str(&text)) {
-        Err(e) if e.classify() == serde_json::error::Category::Data => Err(Error::Parse {
+    // Only text that is JSON has keys to compare; the caller judges the rest.
+    let is_json = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
+    if let Some((key, at)) = is_json.then(|| strict::json_duplicate_key(&text)).flatten() {
+        let (line, column) = line_column(&text, at);
+        return Err(Error::Parse {
             path: path.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: strict::without_position(&e.to_string()),
-        }),
-        _ => Ok(Some(text)),
+            line,
+            column,
+            message: strict::duplicate_key_message(&key),
+        });
     }
+    Ok(Some(text))
 }
 
 /// Rewrites `path` with what `change` makes of its current text (None: no file

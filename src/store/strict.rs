@@ -4,6 +4,10 @@
 //!   `{"servers": [...], "servers": []}` reads as an empty registry and the next
 //!   write deletes the first list. Every object of the document, at any depth, is
 //!   checked, and the first duplicate is an error naming the key and its line.
+//!   JSON is checked by a byte scan of text a parser has already validated
+//!   ([`json_duplicate_key`]): a heartbeat reads the whole registry, and a second
+//!   serde pass over it would cost as much as the rest of the command. YAML, parsed
+//!   whole anyway, is walked through serde ([`Unique`]).
 //! - YAML nesting: the YAML parser's time grows with the square of the nesting
 //!   depth (100,000 levels of `[` take most of a minute), so depth is measured on
 //!   the text before any parser sees it. JSON needs no such pass: serde_json stops
@@ -15,6 +19,103 @@ use std::fmt;
 
 /// The deepest YAML nesting read, the limit serde_json applies to JSON.
 pub const MAX_DEPTH: usize = 128;
+
+/// The first key that appears twice in one object of `json`, with the byte offset
+/// of its second appearance. `json` must be valid JSON (parse it first): the scan
+/// only follows strings, brackets and commas.
+pub fn json_duplicate_key(json: &str) -> Option<(String, usize)> {
+    let bytes = json.as_bytes();
+    // The keys of every open object: each owns `keys[start..]` until it closes
+    // (its nested objects have closed by then), or a set once it holds many.
+    let mut keys: Vec<Cow<'_, str>> = Vec::new();
+    let mut open: Vec<Open<'_>> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => open.push(Open::Object(JsonObject {
+                start: keys.len(),
+                many: None,
+                expecting_key: true,
+            })),
+            b'[' => open.push(Open::Array),
+            b'}' | b']' => {
+                if let Some(Open::Object(done)) = open.pop() {
+                    keys.truncate(done.start);
+                }
+            }
+            b',' => {
+                if let Some(Open::Object(object)) = open.last_mut() {
+                    object.expecting_key = true;
+                }
+            }
+            b'"' => {
+                let start = i;
+                let mut escaped = false;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        escaped = true;
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if i >= bytes.len() {
+                    // Not valid JSON after all: the parser reports it, not us.
+                    return None;
+                }
+                let end = i;
+                if let Some(Open::Object(object)) = open.last_mut()
+                    && object.expecting_key
+                {
+                    object.expecting_key = false;
+                    let raw = &json[start + 1..end];
+                    let key = match escaped {
+                        false => Cow::Borrowed(raw),
+                        true => Cow::Owned(
+                            serde_json::from_str::<String>(&json[start..=end])
+                                .unwrap_or_else(|_| raw.to_owned()),
+                        ),
+                    };
+                    if object.insert(&mut keys, key.clone()) {
+                        return Some((key.into_owned(), start));
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+enum Open<'a> {
+    Array,
+    Object(JsonObject<'a>),
+}
+
+struct JsonObject<'a> {
+    start: usize,
+    many: Option<std::collections::HashSet<Cow<'a, str>>>,
+    expecting_key: bool,
+}
+
+impl<'a> JsonObject<'a> {
+    /// Adds `key`; true when it was there already. Past 32 keys a set takes
+    /// over, so a hostile object of a million keys stays linear.
+    fn insert(&mut self, keys: &mut Vec<Cow<'a, str>>, key: Cow<'a, str>) -> bool {
+        if let Some(set) = &mut self.many {
+            return !set.insert(key);
+        }
+        if keys[self.start..].contains(&key) {
+            return true;
+        }
+        keys.push(key);
+        if keys.len() - self.start > 32 {
+            self.many = Some(keys.drain(self.start..).collect());
+        }
+        false
+    }
+}
 
 /// Walks any document and fails on the first object holding one key twice.
 /// Deserialize it from the document's deserializer: `Unique::deserialize(d)`.
@@ -109,9 +210,7 @@ impl<'de> Seen<'de> {
             None => self.few.contains(&key),
         };
         if again {
-            return Err(E::custom(format_args!(
-                "duplicate key {key:?} (a parser would keep only the last one)"
-            )));
+            return Err(E::custom(duplicate_key_message(&key)));
         }
         match &mut self.many {
             Some(set) => {
@@ -179,6 +278,11 @@ impl<'de> Visitor<'de> for KeySeed<'_, 'de> {
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
         UniqueVisitor.visit_enum(data).map(drop)
     }
+}
+
+/// What a duplicate key is told as, after `file:line:column: `.
+pub fn duplicate_key_message(key: &str) -> String {
+    format!("duplicate key {key:?} (a parser would keep only the last one)")
 }
 
 /// A serde_json or serde_yaml message without the " at line L column C" they
@@ -295,9 +399,17 @@ pub fn yaml_too_deep(text: &str, limit: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Both checks must agree on JSON: the byte scan and the serde walk.
     fn json_dupe(text: &str) -> Option<String> {
         let mut de = serde_json::Deserializer::from_str(text);
-        Unique::deserialize(&mut de).err().map(|e| e.to_string())
+        let walked = Unique::deserialize(&mut de).err().map(|e| e.to_string());
+        let scanned = json_duplicate_key(text);
+        assert_eq!(walked.is_some(), scanned.is_some(), "{text}");
+        if let (Some(w), Some((key, at))) = (&walked, &scanned) {
+            assert!(w.contains(&format!("{key:?}")), "{w} vs {key}");
+            assert_eq!(&text[*at..*at + 1], "\"");
+        }
+        walked
     }
 
     #[test]
@@ -313,6 +425,50 @@ mod tests {
         let many: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
         assert_eq!(json_dupe(&format!("{{{}}}", many.join(","))), None);
         assert!(json_dupe(&format!("{{{}, \"k7\": 0}}", many.join(","))).is_some());
+    }
+
+    /// JSON text with objects written pair by pair, so keys may repeat; keys and
+    /// strings from a small alphabet full of JSON's special characters.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let key = prop::sample::select(vec![
+            r#""a""#,
+            r#""b""#,
+            r#""\u0061""#,
+            r#""a\"b""#,
+            r#""{,}""#,
+            r#""\\""#,
+            r#""[""#,
+        ]);
+        let leaf = prop_oneof![
+            Just("1".to_owned()),
+            Just("null".to_owned()),
+            Just(r#""x,{\"y\":[""#.to_owned()),
+            key.clone().prop_map(str::to_owned),
+        ];
+        leaf.prop_recursive(4, 32, 4, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|items| format!("[{}]", items.join(", "))),
+                prop::collection::vec((key.clone(), inner), 0..4).prop_map(|pairs| {
+                    let pairs: Vec<String> = pairs
+                        .into_iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect();
+                    format!("{{{}}}", pairs.join(", "))
+                }),
+            ]
+        })
+    }
+
+    #[test]
+    fn the_byte_scan_finds_exactly_what_the_serde_walk_finds() {
+        crate::testing::seeded_runner("duplicate keys", 512)
+            .run(&json_text(), |text| {
+                json_dupe(&text);
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]
