@@ -51,19 +51,21 @@ pub fn json_duplicate_key(json: &str) -> Option<(String, usize)> {
             b'"' => {
                 let start = i;
                 let mut escaped = false;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        escaped = true;
-                        i += 1;
-                    }
+                // Most of a registry's bytes are inside strings: jump to the next
+                // quote or backslash rather than looking at each byte.
+                let end = loop {
                     i += 1;
-                }
-                if i >= bytes.len() {
-                    // Not valid JSON after all: the parser reports it, not us.
-                    return None;
-                }
-                let end = i;
+                    match memchr::memchr2(b'"', b'\\', bytes.get(i..)?) {
+                        Some(n) if bytes[i + n] == b'"' => break i + n,
+                        Some(n) => {
+                            escaped = true;
+                            i += n + 1;
+                        }
+                        // Not valid JSON after all: the parser reports it, not us.
+                        None => return None,
+                    }
+                };
+                i = end;
                 if let Some(Open::Object(object)) = open.last_mut()
                     && object.expecting_key
                 {
