@@ -19,6 +19,7 @@ mod register;
 mod run;
 mod scan;
 mod show;
+mod sync;
 mod watch;
 
 use crate::catalog::{HealthState, Query, Timestamp};
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Pin(c) => c.run(&mut ctx),
                 Command::Watch(c) => c.run(&mut ctx),
                 Command::Export(c) => c.run(&mut ctx),
+                Command::Sync(c) => c.run(&mut ctx),
                 Command::Scan(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
             }?;
