@@ -1,6 +1,6 @@
 //! The entry model: what the registry knows about one MCP server.
 //!
-//! Field names and shapes are the file format of DESIGN.md §2, so the same types
+//! Field names and shapes are the file format of README "The registry file", so the same types
 //! serve the file store, the etcd store and `--format json|yaml` output. Every field
 //! is written on output (null, [] or {} when empty) so scripts can rely on the keys;
 //! on input only `id`, `name`, `transport` and the two stamps are required. Keys this
