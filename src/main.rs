@@ -12,6 +12,8 @@ mod output;
 mod process;
 mod scan;
 mod store;
+#[cfg(test)]
+mod testing;
 
 use clap::Parser;
 use std::process::ExitCode;
