@@ -1,5 +1,5 @@
 //! The command line, as clap derive definitions: the `///` comments are the help
-//! text, the man pages and the completions. DESIGN.md §1 is the contract.
+//! text, the man pages and the completions. README is the contract, ARCHITECTURE.md the layout.
 
 use crate::catalog::StatusFilter;
 use crate::catalog::time;

@@ -1,6 +1,6 @@
 //! The registry as one file on the local machine.
 //!
-//! Writers follow one recipe (DESIGN.md §2): take an exclusive flock on the sidecar
+//! Writers follow one recipe (ARCHITECTURE.md "Invariants"): take an exclusive flock on the sidecar
 //! `<file>.lock`, which is never renamed or deleted (so `flock(1)` in a shell script
 //! excludes us, and we it); read; change; write a fresh temp file in the same folder;
 //! fsync; rename over the file; fsync the folder; unlock. The file is never truncated
