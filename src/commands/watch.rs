@@ -1,17 +1,19 @@
 //! `mcpreg watch`: the matching set, then one event per change.
 //!
-//! The store wakes us when the registry may have changed (inotify on the file's
-//! folder, or etcd's watch stream); we re-read and compare with what we saw. Lease
-//! expiry needs no write: we also wake at the next `expires_at` of a live entry.
+//! The store wakes us when the registry may have changed: inotify on the file's
+//! folder (we re-read and compare with what we saw), or etcd's watch stream, whose
+//! events carry the entries (we apply them to what we hold, reading nothing). On
+//! a file, lease expiry needs no write: we also wake at the next `expires_at` of a
+//! live entry. On etcd, expiry is the removal the stream reports.
 //! Between wakes the process sleeps in one blocking receive, so an idle watch costs
 //! no CPU; it looks once a second whether stdout was closed.
 
 use super::{Context, Exit, Run};
 use crate::catalog::changes::{self, Change};
-use crate::catalog::{Entry, Timestamp};
+use crate::catalog::{Entry, Query, Timestamp};
 use crate::cli::{OutputFormat, Watch};
 use crate::error::{Error, Result};
-use crate::store::Wake;
+use crate::store::{Event, Wake};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -47,23 +49,35 @@ impl Run for Watch {
         } else {
             self.run_exec(ctx)?;
         }
+        let by_removal = ctx.store.leases_expire_by_removal();
         let mut trouble: Option<String> = None;
         loop {
-            let wait = until_next_expiry(&seen, seen_at).map_or(IDLE_TICK, |d| d.min(IDLE_TICK));
-            match rx.recv_timeout(wait) {
+            // On etcd a lease that runs out removes its entry, which the stream
+            // reports: the clock tells nothing and an idle tick reads nothing.
+            let wait = match by_removal {
+                true => IDLE_TICK,
+                false => until_next_expiry(&seen, seen_at).map_or(IDLE_TICK, |d| d.min(IDLE_TICK)),
+            };
+            let wake = match rx.recv_timeout(wait) {
                 Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Ok(Wake::Trouble(message)) => {
                     report_once(ctx, &mut trouble, message);
                     continue;
                 }
-                Ok(Wake::Changed) | Err(RecvTimeoutError::Timeout) => {}
-            }
+                Err(RecvTimeoutError::Timeout) if by_removal => {
+                    if ctx.out.is_closed() {
+                        break;
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Timeout) => Wake::Changed,
+                Ok(wake) => wake,
+            };
             if ctx.out.is_closed() {
                 break;
             }
-            let now = Timestamp::now();
-            let current = match ctx.store.list() {
-                Ok(entries) => changes::tracked(entries, &query, now),
+            let batch = match self.apply(ctx, &query, by_removal, &mut seen, &mut seen_at, wake) {
+                Ok(batch) => batch,
                 // A broken registry is reported and watched until it is fixed.
                 Err(e) => {
                     report_once(ctx, &mut trouble, e.to_string());
@@ -71,16 +85,21 @@ impl Run for Watch {
                 }
             };
             trouble = None;
-            let batch = changes::between(&seen, seen_at, &current, now, query.status);
-            (seen, seen_at) = (current, now);
             if batch.is_empty() {
                 continue;
             }
             if self.exec.is_empty() {
-                self.print_changes(ctx, &batch, now)?;
+                self.print_changes(ctx, &batch, seen_at)?;
             } else {
-                if self.gather(&rx)? {
+                let Some(more) = self.gather(&rx)? else {
                     break;
+                };
+                for wake in more {
+                    if let Err(e) =
+                        self.apply(ctx, &query, by_removal, &mut seen, &mut seen_at, wake)
+                    {
+                        report_once(ctx, &mut trouble, e.to_string());
+                    }
                 }
                 self.run_exec(ctx)?;
             }
@@ -90,6 +109,87 @@ impl Run for Watch {
 }
 
 impl Watch {
+    /// Brings `seen` up to date with what `wake` says, and returns the changes.
+    /// A re-read or a snapshot is compared whole; stream events are applied one
+    /// by one, each compared only for its own entry.
+    fn apply(
+        &self,
+        ctx: &mut Context,
+        query: &Query,
+        by_removal: bool,
+        seen: &mut BTreeMap<String, Entry>,
+        seen_at: &mut Timestamp,
+        wake: Wake,
+    ) -> Result<Vec<Change>> {
+        let now = Timestamp::now();
+        let then = if by_removal { now } else { *seen_at };
+        let events = match wake {
+            Wake::Events(events) => events,
+            Wake::Snapshot(entries) => {
+                return Ok(self.replace(seen, seen_at, entries, query, by_removal, now));
+            }
+            Wake::Changed => {
+                let entries = ctx.store.list()?;
+                return Ok(self.replace(seen, seen_at, entries, query, by_removal, now));
+            }
+            Wake::Trouble(_) | Wake::Stop => return Ok(Vec::new()),
+        };
+        let mut batch = Vec::new();
+        for event in events {
+            let (id, mut after, ran_out) = match event {
+                Event::Put(entry) => {
+                    let id = entry.id.clone();
+                    (id, changes::tracked(vec![*entry], query, now), false)
+                }
+                Event::Removed { id, expired } => (id, BTreeMap::new(), expired),
+            };
+            let mut before: BTreeMap<String, Entry> = seen
+                .remove(&id)
+                .map(|e| (id.clone(), e))
+                .into_iter()
+                .collect();
+            if by_removal {
+                live_at(&mut before, now);
+                live_at(&mut after, now);
+            }
+            if ran_out {
+                // Seen once more, with its lease run out: `expired`, as on a file.
+                let mut last = before.clone();
+                for lease in last.values_mut().filter_map(|e| e.lease.as_mut()) {
+                    lease.expires_at = now;
+                }
+                batch.extend(changes::between(&before, then, &last, now, query.status));
+                continue;
+            }
+            batch.extend(changes::between(&before, then, &after, now, query.status));
+            seen.extend(after);
+        }
+        *seen_at = now;
+        Ok(batch)
+    }
+
+    fn replace(
+        &self,
+        seen: &mut BTreeMap<String, Entry>,
+        seen_at: &mut Timestamp,
+        entries: Vec<Entry>,
+        query: &Query,
+        by_removal: bool,
+        now: Timestamp,
+    ) -> Vec<Change> {
+        let mut current = changes::tracked(entries, query, now);
+        let then = if by_removal {
+            live_at(seen, now);
+            live_at(&mut current, now);
+            now
+        } else {
+            *seen_at
+        };
+        let batch = changes::between(seen, then, &current, now, query.status);
+        (*seen, *seen_at) = (current, now);
+        batch
+    }
+
     fn print_initial(
         &self,
         ctx: &mut Context,
@@ -160,16 +260,22 @@ impl Watch {
     }
 
     /// Holds a batch back until no wake came for `--debounce` (at most
-    /// MAX_BATCH_DELAY); the changes gathered are read by the next loop turn.
-    /// Returns true when asked to stop.
-    fn gather(&self, rx: &Receiver<Wake>) -> Result<bool> {
+    /// MAX_BATCH_DELAY); returns the wakes gathered, to be applied before the
+    /// command runs, or None when asked to stop.
+    fn gather(&self, rx: &Receiver<Wake>) -> Result<Option<Vec<Wake>>> {
         let started = Instant::now();
+        let mut gathered = Vec::new();
         loop {
             let left = MAX_BATCH_DELAY.saturating_sub(started.elapsed());
             match rx.recv_timeout(self.debounce.min(left)) {
-                Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return Ok(true),
-                Ok(_) if !left.is_zero() => {}
-                Ok(_) | Err(RecvTimeoutError::Timeout) => return Ok(false),
+                Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return Ok(None),
+                Ok(wake) => {
+                    gathered.push(wake);
+                    if left.is_zero() {
+                        return Ok(Some(gathered));
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => return Ok(Some(gathered)),
             }
         }
     }
@@ -203,6 +309,14 @@ fn until_next_expiry(seen: &BTreeMap<String, Entry>, now: Timestamp) -> Option<D
         .filter(|at| *at > now)
         .min()
         .map(|at| at.remaining_at(now) + Duration::from_millis(1))
+}
+
+/// Shows leased entries of a store whose expiry is a removal as live at `now`:
+/// an entry the stream has not removed still holds its lease.
+fn live_at(entries: &mut BTreeMap<String, Entry>, now: Timestamp) {
+    for lease in entries.values_mut().filter_map(|e| e.lease.as_mut()) {
+        lease.expires_at = now.plus(lease.ttl());
+    }
 }
 
 /// Says each distinct problem once, not once a wake.
