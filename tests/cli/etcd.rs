@@ -405,3 +405,328 @@ fn an_unreachable_etcd_is_exit_2_naming_the_endpoints_within_the_timeout() {
         started.elapsed()
     );
 }
+
+// ---------------------------------------------------------------------------
+// etcd over TLS, with client certificates and authentication
+// ---------------------------------------------------------------------------
+
+/// The password of the user the shared secure suite runs as.
+const PASSWORD: &str = "s3cret-Pw-not-in-any-output";
+/// The prefix under which that user's role grants read and write.
+const GRANTED: &str = "/granted/";
+
+/// Certificates made for one test server with openssl: a CA, a server
+/// certificate for 127.0.0.1, a client certificate, and an unrelated CA.
+pub struct Certs {
+    pub dir: PathBuf,
+}
+
+impl Certs {
+    pub fn path(&self, name: &str) -> String {
+        self.dir.join(name).to_string_lossy().into_owned()
+    }
+
+    fn make(dir: &Path) -> Option<Certs> {
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .stdin(Stdio::null())
+                .output();
+            match out {
+                Ok(o) if o.status.success() => true,
+                Ok(o) => panic!(
+                    "openssl {args:?} failed: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                ),
+                Err(_) => false,
+            }
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
+        for ca in ["ca", "other-ca"] {
+            let mut args = vec!["req", "-x509"];
+            args.extend(ec);
+            let (key, crt, subj) = (
+                format!("{ca}.key"),
+                format!("{ca}.crt"),
+                format!("/CN=mcpreg test {ca}"),
+            );
+            args.extend([
+                "-keyout",
+                &key,
+                "-out",
+                &crt,
+                "-subj",
+                &subj,
+                "-days",
+                "2",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ]);
+            if !openssl(&args) {
+                assert!(
+                    std::env::var("MCPREG_REQUIRE_PEERS").as_deref() != Ok("1"),
+                    "MCPREG_REQUIRE_PEERS=1 but openssl is not installed"
+                );
+                eprintln!("skipped: openssl is not installed (scripts/test installs it)");
+                return None;
+            }
+        }
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("client.ext"),
+            "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        // etcd refuses a client certificate with a CommonName on its JSON gateway
+        // (the CN would name an etcd user the gateway cannot pass on).
+        for (name, subj) in [
+            ("server", "/CN=127.0.0.1"),
+            ("client", "/O=mcpreg test client"),
+        ] {
+            let mut args = vec!["req"];
+            args.extend(ec);
+            let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
+            args.extend(["-keyout", &key, "-out", &csr, "-subj", subj]);
+            openssl(&args);
+            let (crt, ext) = (format!("{name}.crt"), format!("{name}.ext"));
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &crt,
+                "-days",
+                "2",
+                "-extfile",
+                &ext,
+            ]);
+        }
+        Some(Certs {
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The environment that points mcpreg at these certificates.
+    fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("MCPREG_ETCD_CACERT".into(), self.path("ca.crt")),
+            ("MCPREG_ETCD_CERT".into(), self.path("client.crt")),
+            ("MCPREG_ETCD_KEY".into(), self.path("client.key")),
+        ]
+    }
+
+    /// An HTTP agent presenting the client certificate, for the test's own setup.
+    fn agent(&self) -> ureq::Agent {
+        use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
+        let read = |n: &str| std::fs::read(self.dir.join(n)).unwrap();
+        let ca = Certificate::from_pem(&read("ca.crt")).unwrap();
+        let cert = Certificate::from_pem(&read("client.crt")).unwrap();
+        let key = PrivateKey::from_pem(&read("client.key")).unwrap();
+        let tls = TlsConfig::builder()
+            .root_certs(RootCerts::new_with_certs(&[ca]))
+            .client_cert(Some(ClientCert::new_with_certs(&[cert], key)))
+            .build();
+        ureq::Agent::config_builder()
+            .tls_config(tls)
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into()
+    }
+}
+
+/// A single-member etcd serving https only, requiring client certificates,
+/// with authentication enabled and tokens that expire after one idle second.
+pub struct Secure {
+    pub endpoint: String,
+    pub certs: Certs,
+    prefixes: AtomicUsize,
+    _child: ChildGuard,
+    _dir: tempfile::TempDir,
+}
+
+struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Secure {
+    fn start() -> Option<Secure> {
+        if !available() {
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let certs = Certs::make(dir.path())?;
+        let (client, peer) = (free_port(), free_port());
+        let client_url = format!("https://127.0.0.1:{client}");
+        let peer_url = format!("http://127.0.0.1:{peer}");
+        let mut cmd = Command::new("etcd");
+        cmd.args(["--name", "secure", "--data-dir"])
+            .arg(dir.path().join("data"))
+            .args([
+                "--listen-client-urls",
+                &client_url,
+                "--advertise-client-urls",
+                &client_url,
+            ])
+            .args([
+                "--listen-peer-urls",
+                &peer_url,
+                "--initial-advertise-peer-urls",
+                &peer_url,
+            ])
+            .args(["--initial-cluster", &format!("secure={peer_url}")])
+            .args(["--cert-file", &certs.path("server.crt")])
+            .args(["--key-file", &certs.path("server.key")])
+            .args(["--trusted-ca-file", &certs.path("ca.crt")])
+            .args([
+                "--client-cert-auth",
+                "--auth-token",
+                "simple",
+                "--auth-token-ttl",
+                "1",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: prctl is async-signal-safe (see Node::spawn).
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let child = ChildGuard(cmd.spawn().expect("start etcd"));
+        let endpoint = format!("127.0.0.1:{client}");
+        let secure = Secure {
+            endpoint,
+            certs,
+            prefixes: AtomicUsize::new(0),
+            _child: child,
+            _dir: dir,
+        };
+        secure.set_up_auth();
+        Some(secure)
+    }
+
+    /// One request to the gateway as the test itself (the client certificate's
+    /// CN is no etcd user, so this works only until auth is enabled).
+    fn gateway(
+        &self,
+        agent: &ureq::Agent,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let url = format!("https://{}{path}", self.endpoint);
+        let mut response = agent
+            .post(&url)
+            .send(body.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        let status = response.status();
+        let text = response.body_mut().read_to_string().unwrap();
+        assert!(status.is_success(), "{url}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Users: root; `mcpreg` with read and write under GRANTED only; `outsider`
+    /// with a role on another prefix. Then authentication is switched on.
+    fn set_up_auth(&self) {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let agent = self.certs.agent();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let url = format!("https://{}/v3/kv/range", self.endpoint);
+            if agent
+                .post(&url)
+                .send(r#"{"key":"AA=="}"#.as_bytes())
+                .is_ok_and(|r| r.status().is_success())
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the secure etcd never answered on {url}"
+            );
+            sleep(Duration::from_millis(100));
+        }
+        let g = |path: &str, body: serde_json::Value| self.gateway(&agent, path, body);
+        for (user, password, role, prefix) in [
+            ("root", "root-pw", "root", None),
+            ("mcpreg", PASSWORD, "registry", Some(GRANTED)),
+            ("outsider", "outsider-pw", "elsewhere", Some("/elsewhere/")),
+        ] {
+            g(
+                "/v3/auth/user/add",
+                serde_json::json!({"name": user, "password": password}),
+            );
+            g("/v3/auth/role/add", serde_json::json!({"name": role}));
+            if let Some(prefix) = prefix {
+                let end = format!("{}0", prefix.trim_end_matches('/'));
+                g(
+                    "/v3/auth/role/grant",
+                    serde_json::json!({"name": role, "perm": {"permType": "READWRITE", "key": b64(prefix), "range_end": b64(&end)}}),
+                );
+            }
+            g(
+                "/v3/auth/user/grant",
+                serde_json::json!({"user": user, "role": role}),
+            );
+        }
+        g("/v3/auth/enable", serde_json::json!({}));
+    }
+
+    /// A location and environment for a fresh prefix the user `mcpreg` may use.
+    pub fn fresh_prefix(&self) -> (String, Vec<(String, String)>) {
+        let n = self.prefixes.fetch_add(1, Ordering::SeqCst);
+        let location = format!(
+            "etcds://mcpreg@{}{GRANTED}t{}-{n}",
+            self.endpoint,
+            std::process::id()
+        );
+        let mut env = self.certs.env();
+        env.push(("MCPREG_ETCD_PASSWORD".into(), PASSWORD.into()));
+        (location, env)
+    }
+}
+
+pub fn secure() -> Option<&'static Secure> {
+    static SECURE: OnceLock<Option<Secure>> = OnceLock::new();
+    SECURE
+        .get_or_init(|| {
+            // As for `shared`: the thread that starts the server never ends, so
+            // PDEATHSIG fires only when the test process does.
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(Secure::start());
+                loop {
+                    std::thread::park();
+                }
+            });
+            rx.recv().ok().flatten()
+        })
+        .as_ref()
+}

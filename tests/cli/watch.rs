@@ -149,6 +149,7 @@ fn sixteen_writers_each_change_arrives_once(reg: &Reg) {
         let threads: Vec<_> = (0..16)
             .map(|i| {
                 let location = reg.location().to_owned();
+                let env = reg.env.clone();
                 std::thread::spawn(move || {
                     for k in 0..5 {
                         let id = format!("w{i}-{k}");
@@ -157,6 +158,7 @@ fn sixteen_writers_each_change_arrives_once(reg: &Reg) {
                             _ => vec!["deregister", &id],
                         };
                         let out = crate::support::mcpreg()
+                            .envs(env.iter().map(|(k, v)| (k, v)))
                             .arg("--registry")
                             .arg(&location)
                             .args(&args)

@@ -429,6 +429,13 @@ impl Client {
             .limit(ANSWER_LIMIT)
             .read_to_string()
             .map_err(|e| Refusal::Final(self.failure(&url, format!("reading the answer: {e}"))))?;
+        if text.contains("CommonName of client") {
+            return Err(Refusal::Final(self.failure(
+                endpoint,
+                "etcd refuses client certificates with a CommonName (CN) on its JSON gateway: \
+                 use a client certificate without a CN, and --etcd-user for the user",
+            )));
+        }
         let value: Value = serde_json::from_str(&text).map_err(|e| {
             Refusal::Final(self.failure(&url, format!("not JSON ({e}): {}", snippet(&text))))
         })?;
