@@ -184,6 +184,10 @@ pub struct Shared {
 }
 
 impl Shared {
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     pub fn fresh_prefix(&self) -> String {
         let n = self.prefixes.fetch_add(1, Ordering::SeqCst);
         format!("etcd://{}/t{}-{n}", self.endpoint, std::process::id())
@@ -729,4 +733,437 @@ pub fn secure() -> Option<&'static Secure> {
             rx.recv().ok().flatten()
         })
         .as_ref()
+}
+
+// ---------------------------------------------------------------------------
+// Talking to etcd beside mcpreg, to see what it wrote
+// ---------------------------------------------------------------------------
+
+fn b64(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// One request to a plain etcd's JSON gateway.
+fn gateway(endpoint: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let url = format!("http://{endpoint}{path}");
+    let mut response = ureq::post(&url)
+        .send(body.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let text = response.body_mut().read_to_string().unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
+}
+
+fn int(v: &serde_json::Value) -> i64 {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// etcd's current revision.
+fn revision(endpoint: &str) -> i64 {
+    int(&gateway(
+        endpoint,
+        "/v3/kv/range",
+        serde_json::json!({"key": b64("/")}),
+    )["header"]["revision"])
+}
+
+/// The keys under `prefix`.
+fn keys(endpoint: &str, prefix: &str) -> Vec<String> {
+    let end = {
+        let mut b = prefix.as_bytes().to_vec();
+        let last = b.pop().unwrap();
+        b.push(last + 1);
+        String::from_utf8(b).unwrap()
+    };
+    let answer = gateway(
+        endpoint,
+        "/v3/kv/range",
+        serde_json::json!({"key": b64(prefix), "range_end": b64(&end), "keys_only": true}),
+    );
+    answer["kvs"]
+        .as_array()
+        .map(|kvs| {
+            kvs.iter()
+                .map(|kv| {
+                    use base64::Engine;
+                    let raw = base64::engine::general_purpose::STANDARD
+                        .decode(kv["key"].as_str().unwrap())
+                        .unwrap();
+                    String::from_utf8(raw).unwrap()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The prefix part of an etcd:// location.
+fn prefix_of(location: &str) -> String {
+    let rest = location.split_once("://").unwrap().1;
+    rest[rest.find('/').unwrap()..].to_owned()
+}
+
+#[test]
+fn heartbeats_renew_the_lease_and_write_no_revision() {
+    let Some(reg) = Reg::etcd() else { return };
+    let endpoint = shared().unwrap().endpoint().to_owned();
+    let id = reg.register("hb", &["--ttl", "30s", "--tool", "t"]);
+    let before = reg.entry(&id);
+    let start = revision(&endpoint);
+    for _ in 0..5 {
+        reg.run(&["heartbeat", &id]).ok();
+    }
+    // Other tests share this etcd: nothing under our prefix may have moved.
+    let prefix = prefix_of(reg.location());
+    let answer = gateway(
+        &endpoint,
+        "/v3/kv/range",
+        serde_json::json!({"key": b64(&format!("{prefix}/servers/{id}"))}),
+    );
+    let mod_revision = int(&answer["kvs"][0]["mod_revision"]);
+    assert!(
+        mod_revision <= start,
+        "a heartbeat wrote the entry (revision {mod_revision} > {start})"
+    );
+    let after = reg.entry(&id);
+    assert_eq!(after["lease"]["ttl_s"], 30);
+    assert_eq!(after["updated_at"], before["updated_at"]);
+    // The lease etcd removed (here revoked by hand) takes the entry with it:
+    // a heartbeat then finds nothing, exit 1.
+    let lease = int(&answer["kvs"][0]["lease"]);
+    assert_ne!(lease, 0, "the entry is on an etcd lease");
+    gateway(
+        &endpoint,
+        "/v3/lease/revoke",
+        serde_json::json!({"ID": lease.to_string()}),
+    );
+    reg.run(&["heartbeat", &id]).code(1).stderr_has(&id);
+    assert!(
+        keys(&endpoint, &format!("{prefix}/")).is_empty(),
+        "index keys outlived their lease"
+    );
+}
+
+#[test]
+fn find_by_tool_and_tag_reads_the_index_which_follows_every_write() {
+    let Some(reg) = Reg::etcd() else { return };
+    let endpoint = shared().unwrap().endpoint().to_owned();
+    let prefix = prefix_of(reg.location());
+    let a = reg.register(
+        "a",
+        &["--tool", "read/file", "--tag", "prod", "--ttl", "1h"],
+    );
+    let b = reg.register("b", &["--tool", "query", "--tag", "prod"]);
+    let ids = |args: &[&str]| {
+        let mut all = vec!["find", "--format", "ids"];
+        all.extend_from_slice(args);
+        reg.run(&all).stdout
+    };
+    assert_eq!(ids(&["--tool", "read/file"]), format!("{a}\n"));
+    assert_eq!(ids(&["--tag", "prod"]), format!("{a}\n{b}\n"));
+    assert!(
+        keys(&endpoint, &format!("{prefix}/index/tool/read%2Ffile/"))
+            .contains(&format!("{prefix}/index/tool/read%2Ffile/{a}")),
+        "no index key for a's tool"
+    );
+    // A changed tool list moves the index keys in the same transaction.
+    reg.register(
+        "a",
+        &[
+            "--id",
+            &a,
+            "--tool",
+            "write_file",
+            "--tag",
+            "prod",
+            "--ttl",
+            "1h",
+        ],
+    );
+    reg.run(&["find", "--tool", "read/file"]).code(1);
+    assert!(keys(&endpoint, &format!("{prefix}/index/tool/read%2Ffile/")).is_empty());
+    assert_eq!(ids(&["--tool", "write_file"]), format!("{a}\n"));
+    // An index key whose entry is gone (written by hand here) is ignored.
+    gateway(
+        &endpoint,
+        "/v3/kv/put",
+        serde_json::json!({"key": b64(&format!("{prefix}/index/tool/query/ghost")), "value": ""}),
+    );
+    assert_eq!(ids(&["--tool", "query"]), format!("{b}\n"));
+    // Deregistering removes the entry and its index keys together.
+    reg.run(&["deregister", &b]).ok();
+    assert_eq!(
+        keys(&endpoint, &format!("{prefix}/index/tag/")),
+        vec![format!("{prefix}/index/tag/prod/{a}")]
+    );
+}
+
+#[test]
+fn a_registry_written_before_the_index_gets_one_on_first_use() {
+    let Some(reg) = Reg::etcd() else { return };
+    let endpoint = shared().unwrap().endpoint().to_owned();
+    let prefix = prefix_of(reg.location());
+    // 250 entries as an older mcpreg wrote them: no index keys, no marker; more
+    // than one transaction's worth of index keys.
+    for i in 0..250 {
+        let entry = serde_json::json!({
+            "id": format!("old-{i:03}"), "name": "old",
+            "transport": {"type": "stdio", "command": "/bin/old"},
+            "tools": [{"name": format!("tool-{}", i % 5)}, {"name": "common"}],
+            "tags": ["legacy"],
+            "registered_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:00:00Z",
+        });
+        gateway(
+            &endpoint,
+            "/v3/kv/put",
+            serde_json::json!({"key": b64(&format!("{prefix}/servers/old-{i:03}")), "value": b64(&entry.to_string())}),
+        );
+    }
+    let found = reg
+        .run(&["find", "--tool", "tool-3", "--format", "ids"])
+        .ok()
+        .stdout;
+    assert_eq!(found.lines().count(), 50, "{found}");
+    assert!(found.lines().all(|id| id.starts_with("old-")));
+    assert_eq!(
+        keys(&endpoint, &format!("{prefix}/index/version")).len(),
+        1,
+        "no index marker"
+    );
+    assert_eq!(
+        keys(&endpoint, &format!("{prefix}/index/tool/common/")).len(),
+        250
+    );
+    let tagged = reg
+        .run(&["find", "--tag", "legacy", "--format", "ids"])
+        .ok()
+        .stdout;
+    assert_eq!(tagged.lines().count(), 250);
+}
+
+#[test]
+fn a_user_without_the_role_is_refused_with_exit_2_naming_user_and_prefix() {
+    let Some(secure) = secure() else { return };
+    let (location, mut env) = secure.fresh_prefix();
+    let outsider = location.replace("mcpreg@", "outsider@");
+    env.retain(|(k, _)| k != "MCPREG_ETCD_PASSWORD");
+    let run = |args: &[&str]| {
+        finish(
+            mcpreg()
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .env("MCPREG_ETCD_PASSWORD", "outsider-pw")
+                .args(["--registry", &outsider])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let prefix = prefix_of(&location);
+    run(&["register", "--name", "x", "--", "/bin/x"])
+        .code(2)
+        .stderr_has("permission denied")
+        .stderr_has("user outsider")
+        .stderr_has(&prefix);
+    run(&["list"]).code(2).stderr_has("user outsider");
+    // Nothing was written: the rightful user sees an empty prefix.
+    let mut reg = Reg::new();
+    reg.set_location(location.clone());
+    reg.env = secure.fresh_prefix().1;
+    assert!(reg.ids().is_empty());
+    // A wrong password names the user, never the password.
+    let wrong = finish(
+        mcpreg()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("MCPREG_ETCD_PASSWORD", "not-the-password")
+            .args(["--registry", &location, "list"])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has("user mcpreg could not log in");
+    assert!(
+        !wrong.stderr.contains("not-the-password"),
+        "{}",
+        wrong.stderr
+    );
+}
+
+#[test]
+fn a_wrong_ca_or_no_client_certificate_is_exit_2_naming_the_endpoint() {
+    let Some(secure) = secure() else { return };
+    let (location, env) = secure.fresh_prefix();
+    let started = Instant::now();
+    let run = finish(
+        mcpreg()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("MCPREG_ETCD_CACERT", secure.certs.path("other-ca.crt"))
+            .args(["--registry", &location, "list"])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has(&format!("https://{}", secure.endpoint))
+    .stderr_has("TLS");
+    assert!(run.stdout.is_empty());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "a certificate error was retried"
+    );
+    // Without the client certificate, etcd's --client-cert-auth refuses us.
+    let mut bare = env.clone();
+    bare.retain(|(k, _)| k != "MCPREG_ETCD_CERT" && k != "MCPREG_ETCD_KEY");
+    finish(
+        mcpreg()
+            .envs(bare.iter().map(|(k, v)| (k, v)))
+            .args(["--registry", &location, "--etcd-timeout", "2s", "list"])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has(&format!("https://{}", secure.endpoint));
+    // Certificates for a plain etcd:// registry are a mistake, said so.
+    finish(
+        mcpreg()
+            .args([
+                "--registry",
+                "etcd://127.0.0.1:1/x",
+                "--etcd-cacert",
+                "/nonexistent",
+                "list",
+            ])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has("etcds://");
+}
+
+#[test]
+fn etcdctl_environment_variables_are_honoured() {
+    let Some(secure) = secure() else { return };
+    let (location, _) = secure.fresh_prefix();
+    let run = |args: &[&str]| {
+        finish(
+            mcpreg()
+                .env("ETCDCTL_CACERT", secure.certs.path("ca.crt"))
+                .env("ETCDCTL_CERT", secure.certs.path("client.crt"))
+                .env("ETCDCTL_KEY", secure.certs.path("client.key"))
+                .env("MCPREG_ETCD_PASSWORD", PASSWORD)
+                .args(["--registry", &location])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let id = run(&[
+        "register", "--name", "viaenv", "--tool", "t", "--", "/bin/v",
+    ])
+    .ok()
+    .stdout;
+    assert_eq!(
+        run(&["find", "--tool", "t", "--format", "ids"]).ok().stdout,
+        id
+    );
+    // The password may also come from a file, and a user from the flag.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pw");
+    std::fs::write(&file, format!("{PASSWORD}\n")).unwrap();
+    let plain = location.replace("mcpreg@", "");
+    let listed = finish(
+        mcpreg()
+            .env("ETCDCTL_CACERT", secure.certs.path("ca.crt"))
+            .env("ETCDCTL_CERT", secure.certs.path("client.crt"))
+            .env("ETCDCTL_KEY", secure.certs.path("client.key"))
+            .args([
+                "--registry",
+                &plain,
+                "--etcd-user",
+                "mcpreg",
+                "--etcd-password-file",
+            ])
+            .arg(&file)
+            .args(["list", "--format", "ids"])
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    assert_eq!(listed.stdout, id);
+}
+
+#[test]
+fn an_expired_token_is_renewed_without_the_user_noticing() {
+    let Some(secure) = secure() else { return };
+    let mut reg = Reg::new();
+    let (location, env) = secure.fresh_prefix();
+    reg.set_location(location);
+    reg.env = env;
+    // Tokens of the secure etcd expire after one idle second; this keepalive
+    // heartbeats every two, so each heartbeat meets an expired token.
+    let child = reg
+        .cmd(&[
+            "-v",
+            "register",
+            "--name",
+            "kept",
+            "--ttl",
+            "6s",
+            "--keepalive",
+            "--",
+            "/bin/k",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while reg.ids().is_empty() {
+        assert!(Instant::now() < deadline, "never registered");
+        sleep(Duration::from_millis(100));
+    }
+    sleep(Duration::from_secs(9));
+    let id = reg.ids();
+    assert_eq!(id.len(), 1, "the entry expired: heartbeats failed");
+    // SAFETY: kill has no memory preconditions.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("failed"), "{stderr}");
+    assert!(stderr.matches("heartbeat").count() >= 3, "{stderr}");
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
+    assert!(reg.ids().is_empty(), "not deregistered on SIGTERM");
+}
+
+#[test]
+fn a_password_in_the_registry_url_is_refused_and_never_echoed() {
+    for location in [
+        "etcd://ops:hunter2@127.0.0.1:1/x",
+        "etcds://ops:hunter2@127.0.0.1:1",
+    ] {
+        let run = finish(
+            mcpreg()
+                .args(["--registry", location, "list"])
+                .output()
+                .unwrap(),
+        )
+        .code(2)
+        .stderr_has("ops:***@");
+        assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    }
+    // A user in the URL with an unreachable etcd: the message names the user only.
+    let run = finish(
+        mcpreg()
+            .env("MCPREG_ETCD_PASSWORD", "hunter2")
+            .args([
+                "--registry",
+                "etcd://ops@127.0.0.1:1/x",
+                "--etcd-timeout",
+                "1s",
+                "list",
+            ])
+            .output()
+            .unwrap(),
+    )
+    .code(2);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }

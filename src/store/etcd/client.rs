@@ -339,7 +339,9 @@ impl Client {
             // An unreachable endpoint is reported by the request itself.
             Err(Refusal::Transient(_)) => return Ok(None),
             Err(Refusal::Token(why)) => return Err(self.failure(&at, why)),
-            Err(Refusal::Final(Error::Etcd { message, .. })) => {
+            Err(Refusal::Final(Error::Etcd { message, .. }))
+                if message.contains("authentication failed") =>
+            {
                 return Err(self.failure(
                     &self.shown,
                     format!("user {} could not log in: {message}", credentials.user),
