@@ -459,6 +459,15 @@ fn parse_kv(client: &Client, kv: &Value, now: Timestamp) -> Result<Kv> {
     })
 }
 
+/// The entry with its lease's `expires_at` blanked: what etcd stores of it.
+fn but_expiry(entry: &Entry) -> Entry {
+    let mut e = entry.clone();
+    if let Some(lease) = &mut e.lease {
+        lease.expires_at = e.registered_at;
+    }
+    e
+}
+
 fn set_expiry(entry: &mut Entry, left: Duration, now: Timestamp) {
     if let Some(lease) = &mut entry.lease {
         lease.expires_at = now.plus(left);
@@ -502,8 +511,20 @@ impl Store for EtcdStore {
         for _ in 0..MAX_ATTEMPTS {
             let current = self.get_kv(id)?;
             let entry = make(current.as_ref().map(|kv| &kv.entry));
-            if current.as_ref().is_some_and(|kv| kv.entry == entry) {
-                return Ok(Put::Unchanged);
+            if let Some(kv) = &current {
+                if kv.entry == entry {
+                    return Ok(Put::Unchanged);
+                }
+                // The same declaration again, on a live lease of the same ttl: on
+                // etcd `expires_at` is the lease's, so renewing it is all there is
+                // to write, and a keepalive writes no revision.
+                if kv.lease != 0
+                    && kv.entry.lease.is_some()
+                    && but_expiry(&kv.entry) == but_expiry(&entry)
+                    && self.keepalive(kv.lease)?.is_some()
+                {
+                    return Ok(Put::Unchanged);
+                }
             }
             // The same ttl keeps its lease (renewed), so a re-registration costs
             // one write and no lease churn; a new ttl needs a new lease.

@@ -1167,3 +1167,141 @@ fn a_password_in_the_registry_url_is_refused_and_never_echoed() {
     .code(2);
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
+
+/// A loopback TCP relay in front of etcd that can cut every connection and refuse
+/// new ones, as a network partition would, then heal.
+struct Relay {
+    port: u16,
+    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Relay {
+    fn start(upstream: String) -> Relay {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::{Arc, Mutex};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let open: Arc<Mutex<Vec<std::net::TcpStream>>> = Arc::default();
+        let (c, o) = (cut.clone(), open.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                if c.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused
+                }
+                let Ok(server) = std::net::TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                let mut held = o.lock().unwrap();
+                held.push(client.try_clone().unwrap());
+                held.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Relay { port, cut, open }
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        for s in self.open.lock().unwrap().drain(..) {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn heal(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_watch_that_cannot_resume_after_a_compaction_reads_again_and_misses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(nodes) = cluster(dir.path(), 1) else {
+        return;
+    };
+    let endpoint = nodes[0].endpoint();
+    let direct = format!("etcd://{endpoint}/compact");
+    let relay = Relay::start(endpoint.clone());
+    let relayed = format!("etcd://127.0.0.1:{}/compact", relay.port);
+    let run = |args: &[&str]| {
+        finish(
+            mcpreg()
+                .args(["--registry", &direct])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    for id in ["a", "b"] {
+        run(&[
+            "register", "--name", id, "--id", id, "--tool", "t", "--", "/bin/x",
+        ])
+        .ok();
+    }
+    let mut watch = mcpreg()
+        .args(["--registry", &relayed, "watch", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let e: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let _ = tx.send(format!(
+                "{} {}",
+                e["event"].as_str().unwrap(),
+                e["id"].as_str().unwrap()
+            ));
+        }
+    });
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("an event within 30 s")
+    };
+    assert_eq!([next(), next()], ["present a", "present b"]);
+    // While the watch is cut off: changes, then a compaction of their history.
+    relay.cut();
+    run(&[
+        "register", "--name", "c", "--id", "c", "--tool", "t", "--", "/bin/x",
+    ])
+    .ok();
+    run(&["deregister", "a"]).ok();
+    run(&[
+        "register", "--name", "b", "--id", "b", "--tool", "u", "--", "/bin/x",
+    ])
+    .ok();
+    let rev = revision(&endpoint);
+    gateway(
+        &endpoint,
+        "/v3/kv/compaction",
+        serde_json::json!({"revision": rev.to_string(), "physical": true}),
+    );
+    relay.heal();
+    let mut got = vec![next(), next(), next()];
+    got.sort();
+    assert_eq!(got, ["added c", "removed a", "updated b"]);
+    // And the stream goes on from the read: one event per later write, no repeat.
+    run(&["register", "--name", "d", "--id", "d", "--", "/bin/x"]).ok();
+    assert_eq!(next(), "added d");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(500)).is_err(),
+        "an event was repeated"
+    );
+    let _ = watch.kill();
+    let _ = watch.wait();
+}

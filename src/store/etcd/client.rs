@@ -288,8 +288,10 @@ impl Client {
             for k in 0..n {
                 let i = (self.current.get() + k) % n;
                 let endpoint = &self.endpoints[i];
-                let token = self.token(endpoint)?;
-                match self.call_one(endpoint, path, &payload, token.as_deref()) {
+                let reply = self
+                    .token(endpoint)
+                    .and_then(|token| self.call_one(endpoint, path, &payload, token.as_deref()));
+                match reply {
                     Ok(value) => {
                         self.current.set(i);
                         return Ok(value);
@@ -324,7 +326,7 @@ impl Client {
     }
 
     /// The token to send, fetched first if there is none yet.
-    fn token(&self, endpoint: &str) -> Result<Option<String>> {
+    fn token(&self, endpoint: &str) -> std::result::Result<Option<String>, Refusal> {
         let Some(credentials) = &self.credentials else {
             return Ok(None);
         };
@@ -333,34 +335,34 @@ impl Client {
         }
         let body = json!({ "name": credentials.user, "password": credentials.password });
         let at = format!("{endpoint}/v3/auth/authenticate");
-        let answer = match self.call_one(endpoint, "/v3/auth/authenticate", &body.to_string(), None)
-        {
-            Ok(answer) => answer,
-            // An unreachable endpoint is reported by the request itself.
-            Err(Refusal::Transient(_)) => return Ok(None),
-            Err(Refusal::Token(why)) => return Err(self.failure(&at, why)),
-            Err(Refusal::Final(Error::Etcd { message, .. }))
-                if message.contains("authentication failed") =>
-            {
-                return Err(self.failure(
-                    &self.shown,
-                    format!("user {} could not log in: {message}", credentials.user),
-                ));
-            }
-            Err(Refusal::Final(e)) => return Err(e),
-        };
-        let token = answer["token"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| self.failure(&at, "etcd answered without a token (is auth enabled?)"))?;
+        let answer = self
+            .call_one(endpoint, "/v3/auth/authenticate", &body.to_string(), None)
+            .map_err(|refusal| match refusal {
+                // Wrong user or password: said without either's secret part.
+                Refusal::Final(Error::Etcd { message, .. })
+                    if message.contains("authentication failed") =>
+                {
+                    Refusal::Final(self.failure(
+                        &self.shown,
+                        format!("user {} could not log in: {message}", credentials.user),
+                    ))
+                }
+                Refusal::Token(why) => Refusal::Final(self.failure(&at, why)),
+                other => other,
+            })?;
+        let token = answer["token"].as_str().map(str::to_owned).ok_or_else(|| {
+            Refusal::Final(self.failure(&at, "etcd answered without a token (is auth enabled?)"))
+        })?;
         *self.token.borrow_mut() = Some(token.clone());
         Ok(Some(token))
     }
 
-    /// The current token, for a watch stream started elsewhere.
-    pub fn stream_token(&self) -> Result<Option<String>> {
-        let endpoint = self.endpoints[self.current.get() % self.endpoints.len()].clone();
-        self.token(&endpoint)
+    /// The token for a watch stream on `endpoint`.
+    fn stream_token(&self, endpoint: &str) -> std::result::Result<Option<String>, String> {
+        self.token(endpoint).map_err(|refusal| match refusal {
+            Refusal::Transient(why) | Refusal::Token(why) => why,
+            Refusal::Final(e) => e.to_string(),
+        })
     }
 
     pub fn stream_request(
@@ -373,7 +375,7 @@ impl Client {
             .stream_agent
             .post(format!("{endpoint}{path}"))
             .header("Content-Type", "application/json");
-        let token = self.stream_token().map_err(|e| e.to_string())?;
+        let token = self.stream_token(endpoint)?;
         if let Some(token) = &token {
             request = request.header("Authorization", token);
         }
