@@ -511,7 +511,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__health)
-            opts="-r -f -q -v -h --probe --timeout --parallel --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            opts="-r -f -q -v -h --probe --refresh --timeout --parallel --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1069,7 +1069,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__register)
-            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --header --auth --health-url --ttl --env --introspect --timeout --keepalive --from --url --transport --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --header --auth --health-url --ttl --env --introspect --timeout --keepalive --from --keep-unreachable --url --transport --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

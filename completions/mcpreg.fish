@@ -80,7 +80,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l env -d 'Envir
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l timeout -d 'Time limit of the --introspect probe' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l from -d 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l url -d 'URL of an HTTP server' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url' -r -f -a "streamable-http\t''
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url [default: streamable-http; with --introspect, the one that answers]' -r -f -a "streamable-http\t''
 sse\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -97,8 +97,9 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-cert -d 
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l introspect -d 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l introspect -d 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win); with --from, to every server of the file at once'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l keepalive -d 'Stay in the foreground: heartbeat every ttl/3, register again if pruned, deregister on SIGINT or SIGTERM (needs --ttl)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l keep-unreachable -d 'With --from and --introspect: import a server that cannot be reached without its tools, with a warning, instead of failing the whole import'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s q -l quiet -d 'Print nothing but data and errors'
@@ -121,7 +122,7 @@ oauth2\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l health-url -d 'A plain HTTP health endpoint, kept for other tools' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l ttl -d 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l url -d 'URL the server answers MCP at' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l transport -d 'HTTP transport of --url' -r -f -a "streamable-http\t''
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l transport -d 'HTTP transport of --url [default: the one that answers]' -r -f -a "streamable-http\t''
 sse\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l startup-timeout -d 'How long the server may take to answer its first probe before it is stopped' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
@@ -300,6 +301,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-key -d 'Ke
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l probe -d 'Probe each server over MCP and record the result'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l refresh -d 'Also write what each server reports (tools, resources, prompts, capabilities, version) into its entry, where the entry\'s field was learned from the server or is empty; fields given by hand stay'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s q -l quiet -d 'Print nothing but data and errors'

@@ -145,7 +145,8 @@ pub struct Register {
     pub env: Vec<String>,
 
     /// Speak MCP to the server before writing and fill in its tools, resources,
-    /// prompts, capabilities and version (flags given by hand win)
+    /// prompts, capabilities and version (flags given by hand win); with --from,
+    /// to every server of the file at once
     #[arg(long)]
     pub introspect: bool,
 
@@ -163,18 +164,24 @@ pub struct Register {
     /// (--tag, --meta and --ttl apply to each)
     #[arg(long, value_name = "FILE", conflicts_with_all = [
         "name", "id", "description", "server_version", "tools", "resources", "prompts",
-        "capabilities", "headers", "auth", "health_url", "env", "introspect", "keepalive",
+        "capabilities", "headers", "auth", "health_url", "env", "keepalive",
         "url", "command",
     ])]
     pub from: Option<PathBuf>,
+
+    /// With --from and --introspect: import a server that cannot be reached
+    /// without its tools, with a warning, instead of failing the whole import
+    #[arg(long, requires_all = ["from", "introspect"])]
+    pub keep_unreachable: bool,
 
     /// URL of an HTTP server
     #[arg(long, value_name = "URL", required_unless_present_any = ["command", "from"])]
     pub url: Option<String>,
 
-    /// HTTP transport of --url
-    #[arg(long, value_enum, default_value_t = HttpTransport::StreamableHttp, requires = "url")]
-    pub transport: HttpTransport,
+    /// HTTP transport of --url [default: streamable-http; with --introspect, the
+    /// one that answers]
+    #[arg(long, value_enum, requires = "url")]
+    pub transport: Option<HttpTransport>,
 
     /// Program and arguments of a stdio server, after `--`
     #[arg(last = true, value_name = "PROGRAM", conflicts_with = "url")]
@@ -199,9 +206,9 @@ pub struct Run {
     #[arg(long, value_name = "URL", required = true)]
     pub url: String,
 
-    /// HTTP transport of --url
-    #[arg(long, value_enum, default_value_t = HttpTransport::StreamableHttp)]
-    pub transport: HttpTransport,
+    /// HTTP transport of --url [default: the one that answers]
+    #[arg(long, value_enum)]
+    pub transport: Option<HttpTransport>,
 
     /// How long the server may take to answer its first probe before it is stopped
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "30s")]
@@ -414,6 +421,12 @@ pub struct Health {
     /// Probe each server over MCP and record the result
     #[arg(long)]
     pub probe: bool,
+
+    /// Also write what each server reports (tools, resources, prompts,
+    /// capabilities, version) into its entry, where the entry's field was learned
+    /// from the server or is empty; fields given by hand stay
+    #[arg(long, requires = "probe")]
+    pub refresh: bool,
 
     /// Time limit of each probe
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "probe")]

@@ -14,10 +14,19 @@ pub fn derive(name: &str, transport: &Transport) -> String {
     let mut hasher = Fnv1a::new();
     hasher.write(transport.kind().as_bytes());
     match transport {
-        Transport::Stdio { command, args, .. } => {
+        Transport::Stdio {
+            command, args, cwd, ..
+        } => {
             for word in std::iter::once(command).chain(args) {
                 hasher.write(&[0]);
                 hasher.write(word.as_bytes());
+            }
+            // Only a command that runs in a folder of its own hashes that folder,
+            // so every id derived before `cwd` existed is derived the same today,
+            // and `node dist/index.js` from two projects gets two ids.
+            if let Some(cwd) = cwd {
+                hasher.write(&[1]);
+                hasher.write(cwd.as_bytes());
             }
         }
         Transport::StreamableHttp { url, .. } | Transport::Sse { url, .. } => {
@@ -104,6 +113,7 @@ mod tests {
             command: command.into(),
             args: args.iter().map(|s| (*s).to_owned()).collect(),
             env: BTreeMap::new(),
+            cwd: None,
         }
     }
 
@@ -116,6 +126,24 @@ mod tests {
         validate(&id).unwrap();
         // Pinned: a change here would fork every registered entry on upgrade.
         assert_eq!(derive("x", &stdio("a", &[])), "x-df916d");
+    }
+
+    #[test]
+    fn a_working_folder_changes_the_id_and_none_keeps_the_old_one() {
+        let plain = stdio("node", &["dist/index.js"]);
+        let in_folder = |cwd: &str| {
+            let mut t = plain.clone();
+            if let Transport::Stdio { cwd: c, .. } = &mut t {
+                *c = Some(cwd.into());
+            }
+            derive("app", &t)
+        };
+        assert_eq!(
+            derive("app", &plain),
+            derive("app", &stdio("node", &["dist/index.js"]))
+        );
+        assert_ne!(in_folder("/srv/a"), in_folder("/srv/b"));
+        assert_ne!(in_folder("/srv/a"), derive("app", &plain));
     }
 
     #[test]

@@ -10,7 +10,8 @@
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,6 +39,11 @@ pub struct Entry {
     pub auth: Auth,
     #[serde(default)]
     pub health_url: Option<String>,
+    /// The declared fields that mcpreg learned from the server itself rather
+    /// than from a flag: `health --probe --refresh` may overwrite these (and
+    /// empty ones), never what was given by hand.
+    #[serde(default)]
+    pub learned: BTreeSet<Learned>,
     pub registered_at: Timestamp,
     pub updated_at: Timestamp,
     #[serde(default)]
@@ -46,6 +52,17 @@ pub struct Entry {
     pub health: Option<Health>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
+}
+
+/// A declared field that a probe can fill in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Learned {
+    Tools,
+    Resources,
+    Prompts,
+    Capabilities,
+    Version,
 }
 
 /// How a client reaches the server.
@@ -59,6 +76,12 @@ pub enum Transport {
         args: Vec<String>,
         #[serde(default)]
         env: BTreeMap<String, String>,
+        /// The folder the command runs in: where it was registered from, when an
+        /// argument is a path relative to it (`node dist/index.js`). Left out of
+        /// the file when there is none, so entries of older versions stay as they
+        /// were written.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cwd: Option<String>,
     },
     #[serde(rename = "streamable-http")]
     StreamableHttp {
@@ -95,6 +118,47 @@ impl Transport {
             Transport::StreamableHttp { url, .. } | Transport::Sse { url, .. } => url.clone(),
         }
     }
+}
+
+impl Transport {
+    /// This stdio command as it runs from any folder, for a client that cannot
+    /// start a server in a folder of its own: a relative program, and each
+    /// argument that `is_path` says is a path in the `cwd`, joined onto the `cwd`,
+    /// and the `cwd` dropped. None when there is no `cwd` to drop.
+    pub fn without_cwd(&self, is_path: impl Fn(&Path) -> bool) -> Option<Transport> {
+        let Transport::Stdio {
+            command,
+            args,
+            env,
+            cwd: Some(cwd),
+        } = self
+        else {
+            return None;
+        };
+        let folder = Path::new(cwd);
+        let absolute = |word: &String, may: bool| {
+            let p = Path::new(word);
+            match may && p.is_relative() && !word.is_empty() {
+                true => absolute_in(folder, p).to_string_lossy().into_owned(),
+                false => word.clone(),
+            }
+        };
+        Some(Transport::Stdio {
+            command: absolute(command, command.contains('/')),
+            args: args
+                .iter()
+                .map(|a| absolute(a, !a.starts_with('-') && is_path(&folder.join(a))))
+                .collect(),
+            env: env.clone(),
+            cwd: None,
+        })
+    }
+}
+
+/// `path` joined onto `folder`, without its `.` components. `..` stays: the
+/// folder may be reached through a symlink, and only the kernel knows its parent.
+pub fn absolute_in(folder: &Path, path: &Path) -> PathBuf {
+    folder.join(path).components().collect()
 }
 
 /// An absolute http or https URL with a host, as the `http` crate parses it; the
@@ -281,6 +345,7 @@ mod tests {
             command: "/bin/srv".into(),
             args: vec!["a b".into(), "it's".into(), "--x=1".into()],
             env: BTreeMap::new(),
+            cwd: None,
         };
         assert_eq!(t.endpoint(), r"/bin/srv 'a b' 'it'\''s' --x=1");
     }

@@ -3,12 +3,12 @@
 //! Stores apply these under their own concurrency control; commands only call them.
 
 use super::model::{
-    Auth, Entry, Health, HealthStatus, Lease, LeaseState, Prompt, Resource, ServerInfo, Tool,
-    Transport,
+    Auth, Entry, Health, HealthStatus, Learned, Lease, LeaseState, Prompt, Resource, ServerInfo,
+    Tool, Transport,
 };
 use super::time::{Timestamp, human_duration};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::time::Duration;
 
@@ -45,6 +45,9 @@ pub struct Registration {
     pub health_url: Option<String>,
     #[serde(default, rename = "ttl_s", with = "whole_seconds")]
     pub ttl: Option<Duration>,
+    /// Which of the fields above a probe filled in (see [`Entry::learned`]).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub learned: BTreeSet<Learned>,
     /// A probe made just now (`--introspect`), recorded as the entry's health.
     #[serde(skip)]
     pub probed: Option<Probed>,
@@ -87,6 +90,7 @@ impl Registration {
             auth: Auth::None,
             health_url: None,
             ttl: None,
+            learned: BTreeSet::new(),
             probed: None,
         }
     }
@@ -108,6 +112,7 @@ impl Registration {
             auth: entry.auth,
             health_url: entry.health_url.clone(),
             ttl: entry.lease.map(|l| l.ttl()),
+            learned: entry.learned.clone(),
             probed: None,
         }
     }
@@ -133,6 +138,7 @@ impl Registration {
             meta: self.meta.clone(),
             auth: self.auth,
             health_url: self.health_url.clone(),
+            learned: self.learned.clone(),
             registered_at: now,
             updated_at: now,
             lease: self.ttl.map(|ttl| Lease::starting(now, ttl)),
@@ -308,6 +314,7 @@ mod tests {
                 command: "/bin/fs".into(),
                 args: vec![],
                 env: BTreeMap::new(),
+                cwd: None,
             },
             tools: vec![],
             resources: vec![],
@@ -318,6 +325,7 @@ mod tests {
             auth: Auth::None,
             health_url: None,
             ttl: ttl.map(Duration::from_secs),
+            learned: BTreeSet::new(),
             probed: None,
         }
     }

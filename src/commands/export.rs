@@ -1,6 +1,7 @@
 //! `mcpreg export`: client configs and server.json from the entries that match.
 
 use super::{Context, Exit, Run};
+use crate::catalog::Entry;
 use crate::cli::{Export, ExportTo};
 use crate::error::{Error, Result};
 use crate::interop::clients::{self, Client};
@@ -23,6 +24,7 @@ impl Run for Export {
                 "export: no entry matched; writing a config without mcpreg's servers"
             ));
         }
+        let entries = self.without_cwd(ctx, client, entries);
         let mut report = None;
         let mut make = |existing: Option<&str>| {
             let export = clients::export(client, &entries, existing).map_err(|why| {
@@ -60,7 +62,31 @@ impl Run for Export {
 }
 
 impl Export {
-    fn server_json(&self, ctx: &mut Context, entries: &[crate::catalog::Entry]) -> Result<Exit> {
+    /// For a client that cannot start a server in a folder of its own, each
+    /// command that has one is written with absolute paths instead, and the user
+    /// is told which (a path argument that no longer exists stays as it is).
+    fn without_cwd(&self, ctx: &Context, client: Client, mut entries: Vec<Entry>) -> Vec<Entry> {
+        if client.has_cwd() {
+            return entries;
+        }
+        let mut moved = Vec::new();
+        for e in &mut entries {
+            if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
+                e.transport = absolute;
+                moved.push(e.id.clone());
+            }
+        }
+        if !moved.is_empty() {
+            ctx.ui.warn(format_args!(
+                "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
+                client.name(),
+                moved.join(", ")
+            ));
+        }
+        entries
+    }
+
+    fn server_json(&self, ctx: &mut Context, entries: &[Entry]) -> Result<Exit> {
         if entries.is_empty() {
             ctx.ui
                 .warn(format_args!("export: no entry matched; nothing written"));

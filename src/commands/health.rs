@@ -5,7 +5,7 @@ use super::{Context, Exit, Run};
 use crate::catalog::{Entry, HealthStatus, Timestamp, Transport};
 use crate::cli::Health;
 use crate::error::Result;
-use crate::mcp::{self, ProbeOptions, Target};
+use crate::mcp::{self, ProbeOptions, ProbeReport};
 use crate::store::Edit;
 use comfy_table::Cell;
 use serde::Serialize;
@@ -69,15 +69,25 @@ impl Health {
         {
             ctx.store.check_commands_trusted()?;
         }
-        let targets: Vec<Target> = selected.iter().map(|e| (&e.transport).into()).collect();
+        let declared: Vec<&Transport> = selected.iter().map(|e| &e.transport).collect();
         let opts = ProbeOptions {
             timeout: self.timeout,
             ..ProbeOptions::default()
         };
-        let results = mcp::probe_many(&targets, &opts, self.parallel);
+        let results = mcp::probe_many(&declared, &opts, self.parallel);
         let now = Timestamp::now();
+        let mut reports: HashMap<String, ProbeReport> = HashMap::new();
         for (entry, result) in selected.iter_mut().zip(results) {
-            entry.record_probe(result.map(|r| r.probed()).map_err(|e| e.to_string()), now);
+            entry.record_probe(
+                result
+                    .as_ref()
+                    .map(ProbeReport::probed)
+                    .map_err(|e| e.to_string()),
+                now,
+            );
+            if let (true, Ok(report)) = (self.refresh, result) {
+                reports.insert(entry.id.clone(), report);
+            }
         }
         let probed: HashMap<&str, &Entry> = selected.iter().map(|e| (e.id.as_str(), e)).collect();
         let recorded = ctx.store.update_many(&mut |current| {
@@ -85,10 +95,21 @@ impl Health {
             if !current.same_registration(mine) {
                 return None;
             }
-            let mut updated = current.clone();
+            let mut updated = match reports.get(&current.id) {
+                Some(report) => report.refreshed(current, now),
+                None => current.clone(),
+            };
             updated.health.clone_from(&mine.health);
             Some(Edit::Replace(Box::new(updated)))
         })?;
+        // Show what was written, refreshed fields included.
+        for e in selected.iter_mut() {
+            if let Some(report) = reports.get(&e.id) {
+                let health = e.health.take();
+                *e = report.refreshed(e, now);
+                e.health = health;
+            }
+        }
         for e in selected.iter() {
             if !recorded.iter().any(|(id, _)| *id == e.id) {
                 ctx.ui.warn(format_args!(

@@ -1,6 +1,7 @@
 //! `mcpreg register`: upsert one server and print its id.
 
 use super::{Context, Exit, Run, check_ttl, key_value, lifecycle};
+use crate::catalog::model::absolute_in;
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
 use crate::catalog::{Timestamp, Transport, id};
@@ -24,13 +25,7 @@ impl Run for Register {
                 timeout: self.timeout,
                 ..ProbeOptions::default()
             };
-            let report =
-                mcp::probe(&(&registration.transport).into(), &opts).map_err(|source| {
-                    Error::Probe {
-                        endpoint: registration.transport.endpoint(),
-                        source,
-                    }
-                })?;
+            let report = introspect(&mut registration, self.transport.is_some(), &opts)?;
             report.fill(&mut registration);
         }
         // Signals are caught from before the entry exists, so none can end the
@@ -48,6 +43,51 @@ impl Run for Register {
             None => Ok(Exit::Success),
         }
     }
+}
+
+/// Servers of one `--from` file probed at once at most (`health --probe`'s default).
+const IMPORT_PARALLELISM: usize = 64;
+
+/// Probes the server of `registration` and settles its transport: without an
+/// explicit `--transport`, the HTTP transport that answered is the one recorded
+/// (the id follows it); with one, a server reachable only over the other is an
+/// error on `--transport`. Returns the report for `fill`.
+pub fn introspect(
+    registration: &mut Registration,
+    transport_given: bool,
+    opts: &ProbeOptions,
+) -> Result<mcp::ProbeReport> {
+    let declared = &registration.transport;
+    let probed = match transport_given {
+        true => mcp::probe_declared(declared, opts),
+        false => mcp::probe(&declared.into(), opts),
+    };
+    let report = match probed {
+        Ok(report) => report,
+        Err(mcp::ProbeError::WrongTransport { answered, declared }) => {
+            return Err(Error::usage(
+                "--transport",
+                format!(
+                    "{} answers over {answered}, not {declared}; leave out --transport to record what answers",
+                    registration.transport.endpoint(),
+                ),
+            ));
+        }
+        Err(source) => {
+            return Err(Error::Probe {
+                endpoint: declared.endpoint(),
+                source,
+            });
+        }
+    };
+    let answered = report.answered(declared);
+    if answered.kind() != declared.kind() {
+        if registration.id == id::derive(&registration.name, declared) {
+            registration.id = id::derive(&registration.name, &answered);
+        }
+        registration.transport = answered;
+    }
+    Ok(report)
 }
 
 /// Writes one registration and prints its id.
@@ -91,6 +131,9 @@ impl Register {
                 r.ttl = self.declare.ttl;
             }
         }
+        if self.introspect {
+            registrations = self.introspect_all(ctx, registrations)?;
+        }
         let now = Timestamp::now();
         let ids: Vec<String> = registrations.iter().map(|r| r.id.clone()).collect();
         let puts = ctx
@@ -109,14 +152,57 @@ impl Register {
         Ok(Exit::Success)
     }
 
+    /// `--from FILE --introspect`: probes every imported server at once, before
+    /// anything is written, with the rules of `register --introspect` (the
+    /// transport that answers is recorded). One that cannot be reached fails the
+    /// import, or with `--keep-unreachable` is kept as declared, with a warning.
+    fn introspect_all(
+        &self,
+        ctx: &Context,
+        registrations: Vec<Registration>,
+    ) -> Result<Vec<Registration>> {
+        let opts = ProbeOptions {
+            timeout: self.timeout,
+            ..ProbeOptions::default()
+        };
+        let probed = mcp::parallel_map(&registrations, IMPORT_PARALLELISM, |r| {
+            let mut r = r.clone();
+            let report = introspect(&mut r, false, &opts)?;
+            report.fill(&mut r);
+            Ok::<_, Error>(r)
+        });
+        let mut out = Vec::with_capacity(registrations.len());
+        for (declared, result) in registrations.into_iter().zip(probed) {
+            match result {
+                Some(Ok(r)) => out.push(r),
+                Some(Err(e)) if self.keep_unreachable => {
+                    ctx.ui.warn(format_args!(
+                        "{}: imported without its tools: {e}",
+                        declared.id
+                    ));
+                    out.push(declared);
+                }
+                Some(Err(e)) => {
+                    return Err(Error::usage(
+                        "--introspect",
+                        format!(
+                            "{}: {e}; nothing was imported (--keep-unreachable imports it without tools)",
+                            declared.id
+                        ),
+                    ));
+                }
+                None => return Err(Error::usage("--introspect", "a probe thread failed")),
+            }
+        }
+        Ok(out)
+    }
+
     fn transport(&self) -> Result<Transport> {
         match (&self.url, self.command.split_first()) {
             (Some(url), None) => http_transport(url, self.transport, &self.declare.headers),
-            (None, Some((program, args))) if !program.is_empty() => Ok(Transport::Stdio {
-                command: program.clone(),
-                args: args.to_vec(),
-                env: pairs("--env", &self.env)?,
-            }),
+            (None, Some((program, args))) if !program.is_empty() => {
+                stdio_transport(program, args, pairs("--env", &self.env)?)
+            }
             (None, Some(_)) => Err(Error::usage("PROGRAM", "the program after `--` is empty")),
             // clap enforces exactly one of the two; keep the message should that change.
             _ => Err(Error::usage(
@@ -127,11 +213,48 @@ impl Register {
     }
 }
 
+/// The transport of `-- PROGRAM ARGS...`, made to work from every folder: a
+/// program given as a path (it has a `/`) becomes absolute; a bare name stays, to
+/// be found on PATH when it runs. When an argument is a relative path that exists
+/// in the current folder (`node dist/index.js`, `--repository .`), that folder is
+/// recorded as the command's `cwd`, and probes and clients run it there.
+fn stdio_transport(
+    program: &str,
+    args: &[String],
+    env: BTreeMap<String, String>,
+) -> Result<Transport> {
+    let here = std::env::current_dir()
+        .map_err(|e| Error::usage("PROGRAM", format!("cannot tell the current folder: {e}")))?;
+    let command = match Path::new(program) {
+        p if program.contains('/') && p.is_relative() => {
+            absolute_in(&here, p).to_string_lossy().into_owned()
+        }
+        _ => program.to_owned(),
+    };
+    let relative_arg_exists = args.iter().any(|a| {
+        let p = Path::new(a);
+        !a.is_empty() && !a.starts_with('-') && p.is_relative() && here.join(p).exists()
+    });
+    Ok(Transport::Stdio {
+        command,
+        args: args.to_vec(),
+        env,
+        cwd: relative_arg_exists.then(|| here.to_string_lossy().into_owned()),
+    })
+}
+
 /// The transport of `--url`, `--transport` and `--header`.
-pub fn http_transport(url: &str, kind: HttpTransport, headers: &[String]) -> Result<Transport> {
+///
+/// Without `--transport` it is Streamable HTTP until a probe says otherwise (see
+/// [`introspect`]).
+pub fn http_transport(
+    url: &str,
+    kind: Option<HttpTransport>,
+    headers: &[String],
+) -> Result<Transport> {
     check_url("--url", url)?;
     let headers = pairs("--header", headers)?;
-    Ok(match kind {
+    Ok(match kind.unwrap_or(HttpTransport::StreamableHttp) {
         HttpTransport::StreamableHttp => Transport::StreamableHttp {
             url: url.to_owned(),
             headers,
@@ -211,6 +334,7 @@ impl Declare {
             },
             health_url: self.health_url.clone(),
             ttl: self.ttl,
+            learned: Default::default(),
             probed: None,
         })
     }

@@ -1,11 +1,11 @@
 //! `mcpreg run`: start an HTTP MCP server, keep it registered while it lives.
 
 use super::lifecycle::{self, Event, Signals, exit_of, signal_group};
-use super::register::{http_transport, put};
+use super::register::{http_transport, introspect, put};
 use super::{Context, Exit};
 use crate::cli::Run;
 use crate::error::{Error, Result};
-use crate::mcp::{self, ProbeError, ProbeOptions};
+use crate::mcp::{self, ProbeOptions};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::RecvTimeoutError;
@@ -27,6 +27,7 @@ impl super::Run for Run {
                 "give the server's program after `--`",
             ));
         };
+        self.refuse_if_taken(&registration.transport)?;
         let signals = Signals::catch()?;
         let mut command = Command::new(program);
         command.args(args).stdin(Stdio::null()).process_group(0);
@@ -51,9 +52,8 @@ impl super::Run for Run {
         });
 
         // Probe until the server answers, forwarding signals meanwhile.
-        let target = (&registration.transport).into();
         let deadline = Instant::now() + self.startup_timeout;
-        let mut last: Option<ProbeError> = None;
+        let mut last: Option<Error> = None;
         let report = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -72,8 +72,13 @@ impl super::Run for Run {
                 timeout: left.min(Duration::from_secs(5)),
                 ..ProbeOptions::default()
             };
-            match mcp::probe(&target, &opts) {
+            match introspect(&mut registration, self.transport.is_some(), &opts) {
                 Ok(report) => break report,
+                // The server answers, but not over the --transport given: final.
+                Err(e @ Error::Usage { .. }) => {
+                    stop(pgid, &signals);
+                    return Err(e);
+                }
                 Err(e) => last = Some(e),
             }
             match signals.rx.recv_timeout(PROBE_EVERY) {
@@ -89,6 +94,20 @@ impl super::Run for Run {
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {}
             }
         };
+        // What answered must be our child: one that exited meanwhile is not
+        // registered (another server may hold the port).
+        match signals.rx.try_recv() {
+            Ok(Event::Exited(status)) => {
+                ctx.ui.warn(format_args!(
+                    "run: {program} exited ({status}) as {} answered; not registered",
+                    self.url
+                ));
+                signal_group(pgid, libc::SIGTERM);
+                return Ok(exit_of(status));
+            }
+            Ok(Event::Signal(signal)) => signal_group(pgid, signal),
+            Err(_) => {}
+        }
         report.fill(&mut registration);
         if let Err(e) = put(ctx, &registration).and_then(|()| ctx.out.flush()) {
             stop(pgid, &signals);
@@ -100,6 +119,39 @@ impl super::Run for Run {
         Ok(exit)
     }
 }
+
+impl Run {
+    /// Refuses to start a server on a URL where something already answers: the
+    /// probe after start would find that other server and register it under our
+    /// name. Only a refused (or unreachable) URL is free.
+    fn refuse_if_taken(&self, transport: &crate::catalog::Transport) -> Result<()> {
+        let opts = ProbeOptions {
+            timeout: TAKEN_CHECK.min(self.startup_timeout),
+            ..ProbeOptions::default()
+        };
+        let what = match mcp::probe(&transport.into(), &opts) {
+            Ok(report) => format!(
+                "the MCP server {} {}",
+                report.server_name.as_deref().unwrap_or("(unnamed)"),
+                report.server_version.as_deref().unwrap_or("")
+            )
+            .trim_end()
+            .to_owned(),
+            Err(e) if e.something_answered() => format!("a server that is not this one ({e})"),
+            Err(_) => return Ok(()),
+        };
+        Err(Error::usage(
+            "--url",
+            format!(
+                "{} already answers before the server is started: {what}; not started",
+                self.url
+            ),
+        ))
+    }
+}
+
+/// How long `run` asks the URL whether it is already taken.
+const TAKEN_CHECK: Duration = Duration::from_secs(2);
 
 /// SIGTERM to the server's group, SIGKILL if it has not exited after a grace.
 fn stop(pgid: i32, signals: &Signals) {

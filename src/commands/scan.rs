@@ -148,18 +148,10 @@ impl Scan {
     /// declared by hand (description, tags, metadata, auth, health URL,
     /// headers, and its ttl unless --ttl is given). Returns the id.
     fn register_one(&self, ctx: &mut Context, addr: SocketAddr, found: &Found) -> Result<String> {
-        let url = found.url.clone();
-        let transport = if found.report.transport == "sse" {
-            Transport::Sse {
-                url,
-                headers: BTreeMap::new(),
-            }
-        } else {
-            Transport::StreamableHttp {
-                url,
-                headers: BTreeMap::new(),
-            }
-        };
+        let transport = found.report.answered(&Transport::StreamableHttp {
+            url: found.url.clone(),
+            headers: BTreeMap::new(),
+        });
         let name = found
             .report
             .server_name

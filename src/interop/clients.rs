@@ -55,15 +55,28 @@ impl Client {
         }
     }
 
+    /// Whether the client starts a stdio server in a folder given with it (`cwd`):
+    /// VS Code documents it (https://code.visualstudio.com/docs/copilot/reference/mcp-configuration);
+    /// the others start servers in a folder of their own choosing.
+    pub fn has_cwd(self) -> bool {
+        self == Client::Vscode
+    }
+
     /// The entry this client reads for `t`, or None when it cannot express it.
     pub fn entry(self, t: &Transport) -> Option<ClientEntry<'_>> {
         let typed = matches!(self, Client::ClaudeCode | Client::Vscode);
         Some(match t {
-            Transport::Stdio { command, args, env } => ClientEntry {
+            Transport::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => ClientEntry {
                 kind: typed.then_some("stdio"),
                 command: Some(command),
                 args: Some(args),
                 env: (!env.is_empty()).then_some(env),
+                cwd: cwd.as_deref().filter(|_| self.has_cwd()),
                 ..ClientEntry::default()
             },
             Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
@@ -96,6 +109,8 @@ pub struct ClientEntry<'a> {
     pub args: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -343,6 +358,7 @@ pub fn import(doc: &Map<String, Value>, import: &mut Import) -> Result<(), Strin
                     command: command.to_owned(),
                     args: string_list_at(obj, "args", &at)?,
                     env: string_map_at(obj, "env", &at)?,
+                    cwd: string_at(obj, "cwd", &at)?.map(str::to_owned),
                 }
             }
             "http" | "streamable-http" | "sse" => {

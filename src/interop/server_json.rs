@@ -129,7 +129,9 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
             }
             doc.insert("remotes".into(), json!([remote]));
         }
-        Transport::Stdio { command, args, env } => {
+        Transport::Stdio {
+            command, args, env, ..
+        } => {
             if let Some(package) = package_of(command, args, env) {
                 doc.insert("packages".into(), json!([package]));
             }
@@ -408,6 +410,7 @@ pub fn import(doc: &Value, at: &str, import: &mut Import) -> Result<(), String> 
                 command: command.to_owned(),
                 args,
                 env,
+                cwd: None,
             },
             &here,
         )?;

@@ -45,10 +45,10 @@ mod probe;
 pub mod sse;
 mod stdio;
 
-use crate::catalog::Transport;
-use crate::catalog::model::{Prompt, Resource, ServerInfo, Tool};
+use crate::catalog::model::{Learned, Prompt, Resource, ServerInfo, Tool};
 use crate::catalog::registration::{Probed, Registration};
-use std::collections::BTreeMap;
+use crate::catalog::{Entry, Timestamp, Transport};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 pub use probe::probe;
@@ -56,10 +56,16 @@ pub use probe::probe;
 impl From<&Transport> for Target {
     fn from(t: &Transport) -> Self {
         match t {
-            Transport::Stdio { command, args, env } => Target::Stdio {
+            Transport::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => Target::Stdio {
                 command: command.clone(),
                 args: args.clone(),
                 env: env.clone(),
+                cwd: cwd.clone(),
             },
             Transport::StreamableHttp { url, headers } => Target::Http {
                 url: url.clone(),
@@ -96,56 +102,149 @@ impl ProbeReport {
     /// recorded as the entry's health. `register --introspect` and
     /// `scan --register` both write servers this way.
     pub fn fill(&self, registration: &mut Registration) {
-        if registration.tools.is_empty() {
-            registration.tools = self
-                .tools
-                .iter()
-                .map(|t| Tool {
-                    name: t.name.clone(),
-                    description: t.description.clone(),
-                })
-                .collect();
+        self.learn(registration, &BTreeSet::new());
+        registration.probed = Some(self.probed());
+    }
+
+    /// `health --probe --refresh`: the entry with what the server reports now in
+    /// every field that was learned before or is empty; what was given by hand
+    /// stays. The lease is left as it was (a refresh is no heartbeat).
+    pub fn refreshed(&self, entry: &Entry, now: Timestamp) -> Entry {
+        let mut registration = Registration::of(entry);
+        let before = registration.learned.clone();
+        self.learn(&mut registration, &before);
+        let mut refreshed = registration.apply(Some(entry), now);
+        refreshed.lease = entry.lease;
+        refreshed
+    }
+
+    /// Writes what the server reports into each field that is empty or in
+    /// `overwrite`, and notes each field written in `learned`. Capabilities are
+    /// learned when none were declared beyond those that declared tools,
+    /// resources and prompts imply; otherwise the server's are added to them.
+    fn learn(&self, registration: &mut Registration, overwrite: &BTreeSet<Learned>) {
+        let r = registration;
+        let may = |field: Learned, empty: bool| empty || overwrite.contains(&field);
+        let implied_before = implied_capabilities(r);
+        let capabilities_learnable = overwrite.contains(&Learned::Capabilities)
+            || r.capabilities.iter().all(|c| implied_before.contains(c));
+        if may(Learned::Tools, r.tools.is_empty()) {
+            r.tools = self.tools.iter().map(ToolInfo::to_tool).collect();
+            r.learned.insert(Learned::Tools);
         }
-        if registration.resources.is_empty() {
-            registration.resources = self
+        if may(Learned::Resources, r.resources.is_empty()) {
+            r.resources = self
                 .resources
                 .iter()
-                .map(|r| Resource {
-                    uri: r.uri.clone(),
-                    name: r.name.clone(),
-                })
+                .map(ResourceInfo::to_resource)
                 .collect();
+            r.learned.insert(Learned::Resources);
         }
-        if registration.prompts.is_empty() {
-            registration.prompts = self
-                .prompts
-                .iter()
-                .map(|p| Prompt {
-                    name: p.name.clone(),
-                    description: p.description.clone(),
-                })
-                .collect();
+        if may(Learned::Prompts, r.prompts.is_empty()) {
+            r.prompts = self.prompts.iter().map(PromptInfo::to_prompt).collect();
+            r.learned.insert(Learned::Prompts);
         }
-        registration
-            .capabilities
-            .extend(self.capabilities.iter().cloned());
-        registration.capabilities.sort();
-        registration.capabilities.dedup();
-        if registration.version.is_none() {
-            registration.version.clone_from(&self.server_version);
+        if capabilities_learnable {
+            r.capabilities = implied_capabilities(r);
+            r.learned.insert(Learned::Capabilities);
         }
-        registration.probed = Some(self.probed());
+        r.capabilities.extend(self.capabilities.iter().cloned());
+        r.capabilities.sort();
+        r.capabilities.dedup();
+        if may(Learned::Version, r.version.is_none()) && self.server_version.is_some() {
+            r.version.clone_from(&self.server_version);
+            r.learned.insert(Learned::Version);
+        }
     }
 }
 
-/// Probes every target at once, at most `parallelism` at a time, each on its own
-/// thread (a probe mostly waits). Results come in the order of `targets`.
+/// The capabilities that declared tools, resources and prompts stand for.
+fn implied_capabilities(r: &Registration) -> Vec<String> {
+    [
+        (!r.tools.is_empty(), "tools"),
+        (!r.resources.is_empty(), "resources"),
+        (!r.prompts.is_empty(), "prompts"),
+    ]
+    .into_iter()
+    .filter(|(offered, _)| *offered)
+    .map(|(_, c)| c.to_owned())
+    .collect()
+}
+
+impl ProbeReport {
+    /// `declared` as this probe reached it: the same URL and headers over the HTTP
+    /// transport that answered. A Streamable HTTP target falls back to legacy SSE
+    /// by itself, so this is how `register --introspect`, `run` and `scan` record
+    /// the transport that really works when the user did not name one.
+    pub fn answered(&self, declared: &Transport) -> Transport {
+        match (declared, self.transport) {
+            (Transport::StreamableHttp { url, headers }, "sse") => Transport::Sse {
+                url: url.clone(),
+                headers: headers.clone(),
+            },
+            (Transport::Sse { url, headers }, "streamable-http") => Transport::StreamableHttp {
+                url: url.clone(),
+                headers: headers.clone(),
+            },
+            _ => declared.clone(),
+        }
+    }
+}
+
+/// Probes a server exactly as `declared`: a server that answers only over the
+/// other HTTP transport is an error that says so ("answers over sse, registered
+/// as streamable-http"), never a success. A Streamable HTTP declaration finds out
+/// by its own fallback; an SSE declaration that fails on a reachable HTTP server
+/// tries Streamable HTTP with what is left of the time limit, to tell a moved
+/// server from a dead one. The declaration itself is never changed here.
+pub fn probe_declared(
+    declared: &Transport,
+    opts: &ProbeOptions,
+) -> Result<ProbeReport, ProbeError> {
+    let start = std::time::Instant::now();
+    let mismatch = |answered: &'static str| ProbeError::WrongTransport {
+        answered,
+        declared: declared.kind(),
+    };
+    match probe(&declared.into(), opts) {
+        Ok(report) if report.transport != declared.kind() => Err(mismatch(report.transport)),
+        Ok(report) => Ok(report),
+        Err(e) => {
+            let Transport::Sse { url, headers } = declared else {
+                return Err(e);
+            };
+            let left = opts.timeout.saturating_sub(start.elapsed());
+            if !e.something_answered() || left.is_zero() {
+                return Err(e);
+            }
+            let other = Target::Http {
+                url: url.clone(),
+                transport: HttpTransport::StreamableHttp,
+                headers: headers.clone(),
+            };
+            match probe(
+                &other,
+                &ProbeOptions {
+                    timeout: left,
+                    ..*opts
+                },
+            ) {
+                Ok(r) if r.transport == "streamable-http" => Err(mismatch(r.transport)),
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+/// Probes every declared server at once, at most `parallelism` at a time, each on
+/// its own thread (a probe mostly waits), with [`probe_declared`]. Results come in
+/// the order of `declared`.
 pub fn probe_many(
-    targets: &[Target],
+    declared: &[&Transport],
     opts: &ProbeOptions,
     parallelism: usize,
 ) -> Vec<Result<ProbeReport, ProbeError>> {
-    parallel_map(targets, parallelism, |target| probe(target, opts))
+    parallel_map(declared, parallelism, |t| probe_declared(t, opts))
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(ProbeError::Protocol("probe thread failed".into()))))
         .collect()
@@ -198,6 +297,8 @@ pub enum Target {
         command: String,
         args: Vec<String>,
         env: BTreeMap<String, String>,
+        /// The folder to start it in (None: mcpreg's own).
+        cwd: Option<String>,
     },
     /// An HTTP endpoint; `headers` are sent on every request (e.g.
     /// `Authorization`).
@@ -253,16 +354,43 @@ pub struct ToolInfo {
     pub description: Option<String>,
 }
 
+impl ToolInfo {
+    fn to_tool(&self) -> Tool {
+        Tool {
+            name: self.name.clone(),
+            description: self.description.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceInfo {
     pub uri: String,
     pub name: Option<String>,
 }
 
+impl ResourceInfo {
+    fn to_resource(&self) -> Resource {
+        Resource {
+            uri: self.uri.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PromptInfo {
     pub name: String,
     pub description: Option<String>,
+}
+
+impl PromptInfo {
+    fn to_prompt(&self) -> Prompt {
+        Prompt {
+            name: self.name.clone(),
+            description: self.description.clone(),
+        }
+    }
 }
 
 /// What a successful probe learned.
@@ -332,6 +460,11 @@ pub enum ProbeError {
     NoCommonVersion { versions: Vec<String> },
     #[error("not an MCP server: {0}")]
     NotMcp(String),
+    #[error("answers over {answered}, registered as {declared}")]
+    WrongTransport {
+        answered: &'static str,
+        declared: &'static str,
+    },
     #[error("{0}")]
     Protocol(String),
     #[error("I/O error: {0}")]
@@ -340,6 +473,27 @@ pub enum ProbeError {
     Tls(String),
     #[error("HTTP error: {0}")]
     Http(String),
+}
+
+impl ProbeError {
+    /// Whether something answered at the address, only not as hoped: the probe
+    /// failed after a server spoke (HTTP status, redirect, bad JSON-RPC, a version
+    /// we do not speak), not for want of one (refused, unresolved, timed out).
+    pub fn something_answered(&self) -> bool {
+        matches!(
+            self,
+            ProbeError::HttpStatus { .. }
+                | ProbeError::Redirect { .. }
+                | ProbeError::NotMcp(_)
+                | ProbeError::InvalidMessage(_)
+                | ProbeError::InvalidJson { .. }
+                | ProbeError::JsonRpc { .. }
+                | ProbeError::UnsupportedVersion { .. }
+                | ProbeError::NoCommonVersion { .. }
+                | ProbeError::WrongTransport { .. }
+                | ProbeError::Protocol(_)
+        )
+    }
 }
 
 fn reason_suffix(reason: &str) -> String {

@@ -153,8 +153,14 @@ pub fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeReport, ProbeE
     };
     let budget = Budget::new(opts.max_bytes);
     match target {
-        Target::Stdio { command, args, env } => {
-            let spawn = || StdioTransport::spawn(command, args, env, opts.timeout, &budget);
+        Target::Stdio {
+            command,
+            args,
+            env,
+            cwd,
+        } => {
+            let spawn =
+                || StdioTransport::spawn(command, args, env, cwd.as_deref(), opts.timeout, &budget);
             let mut t = spawn()?;
             match discover(&mut t, &clock) {
                 Ok(report) => {
@@ -361,7 +367,7 @@ fn discovered(t: &mut dyn Transport, clock: &Clock, result: Value) -> Result<Pro
     }
     check_result_type(&result, "server/discover")?;
     let capabilities = capabilities_of(&result, "server/discover")?;
-    let (server_name, server_version) = server_info(&result, "serverInfo");
+    let (server_name, server_version) = discovered_server_info(&result);
     let mut report = ProbeReport {
         era: Era::Discover,
         protocol_version: DISCOVER_VERSION.to_string(),
@@ -558,6 +564,24 @@ fn capabilities_of(
         ))),
     }
 }
+
+/// The identity of a 2026-07-28 server. That era moved it out of the result body
+/// into the result's `_meta` (`io.modelcontextprotocol/serverInfo`), as the
+/// official Python SDK 2.x sends it; a top-level `serverInfo`, as drafts had it, is
+/// the fallback.
+fn discovered_server_info(result: &Map<String, Value>) -> (Option<String>, Option<String>) {
+    let in_meta = result
+        .get("_meta")
+        .and_then(Value::as_object)
+        .map(|meta| server_info(meta, SERVER_INFO_META_KEY));
+    match in_meta {
+        Some((Some(name), version)) => (Some(name), version),
+        _ => server_info(result, "serverInfo"),
+    }
+}
+
+/// Where a 2026-07-28 result's `_meta` carries the server's name and version.
+const SERVER_INFO_META_KEY: &str = "io.modelcontextprotocol/serverInfo";
 
 fn server_info(result: &Map<String, Value>, key: &str) -> (Option<String>, Option<String>) {
     let info = result.get(key);

@@ -65,21 +65,28 @@ impl StdioTransport {
         command: &str,
         args: &[String],
         env: &BTreeMap<String, String>,
+        cwd: Option<&str>,
         timeout: Duration,
         budget: &Budget,
     ) -> Result<Self, ProbeError> {
-        let mut child = Command::new(command)
+        let mut program = Command::new(command);
+        program
             .args(args)
             .envs(env)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .map_err(|e| ProbeError::Spawn {
-                command: command.to_string(),
-                reason: io_reason(&e),
-            })?;
+            .process_group(0);
+        if let Some(cwd) = cwd {
+            program.current_dir(cwd);
+        }
+        let mut child = program.spawn().map_err(|e| ProbeError::Spawn {
+            command: match cwd {
+                Some(cwd) => format!("{command}` in `{cwd}"),
+                None => command.to_string(),
+            },
+            reason: io_reason(&e),
+        })?;
         let pid = child.id() as i32;
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout was piped");

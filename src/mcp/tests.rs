@@ -54,7 +54,12 @@ impl StdioCase {
         ] {
             env.insert(k.to_string(), self.file(f).to_string_lossy().into_owned());
         }
-        Target::Stdio { command, args, env }
+        Target::Stdio {
+            command,
+            args,
+            env,
+            cwd: None,
+        }
     }
 
     fn pid(&self, name: &str) -> i32 {
@@ -266,6 +271,7 @@ fn stdio_program_that_does_not_exist() {
         command: "mcpreg-no-such-program".into(),
         args: vec![],
         env: BTreeMap::new(),
+        cwd: None,
     };
     let (e, _) = probe_err(&target, &opts(2));
     assert_eq!(

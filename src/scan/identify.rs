@@ -100,6 +100,7 @@ fn worth_another_path(e: &ProbeError) -> bool {
         | ProbeError::BadUrl { .. }
         | ProbeError::UnsupportedVersion { .. }
         | ProbeError::NoCommonVersion { .. }
+        | ProbeError::WrongTransport { .. }
         | ProbeError::Io(_)
         | ProbeError::Tls(_)
         | ProbeError::Http(_) => false,

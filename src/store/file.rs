@@ -371,16 +371,29 @@ impl Store for FileStore {
                 path: path.to_owned(),
                 message: format!("refusing to run commands from {what}: {why}"),
             };
+            let mode = meta.mode() & 0o7777;
+            // A shared sticky folder (/tmp) is safe to hold a registry that is the
+            // user's own and writable by nobody else: the sticky bit stops others
+            // from removing, renaming or replacing a file they do not own, so the
+            // file read is the file the user wrote (README "Security").
+            if what == "its folder" && mode & 0o1000 != 0 && (meta.uid() == me || meta.uid() == 0) {
+                continue;
+            }
             if meta.uid() != me {
                 return Err(refuse(format!(
-                    "it is owned by uid {}, not by you (uid {me})",
+                    "it is owned by uid {}, not by you (uid {me}); move the registry to a folder of your own, such as the default (see `mcpreg --help`)",
                     meta.uid()
                 )));
             }
-            let mode = meta.mode() & 0o7777;
             if mode & 0o022 != 0 {
+                let advice = match what {
+                    "its folder" => {
+                        "move the registry to a private folder, or run chmod go-w on the folder if it is yours alone"
+                    }
+                    _ => "run chmod go-w on it",
+                };
                 return Err(refuse(format!(
-                    "it is writable by group or others (mode {mode:o}); run chmod go-w on it"
+                    "it is writable by group or others (mode {mode:o}); {advice}"
                 )));
             }
         }

@@ -16,4 +16,5 @@ mod peers;
 mod probe;
 mod reliability;
 mod scan;
+mod truth;
 mod watch;

@@ -81,7 +81,8 @@ impl Brain {
                 "resultType": "complete",
                 "supportedVersions": [NEW_VERSION],
                 "capabilities": self.capabilities(),
-                "serverInfo": {"name": "fake-new", "version": "2.0.0"},
+                // Where the 2026-07-28 wire carries identity (the Python SDK 2.x does this).
+                "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "fake-new", "version": "2.0.0"}},
             })),
             (FakeEra::Old, "initialize") => Ok(json!({
                 "protocolVersion": self.old_version,

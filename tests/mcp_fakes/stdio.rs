@@ -112,6 +112,11 @@ if mode == "grandchild":
 NEW = "2026-07-28"
 TOOLS = ["alpha", "bravo", "charlie", "delta", "echo"]
 PAGES = {None: (0, 2, "p2"), "p2": (2, 4, "p3"), "p3": (4, 5, None)}
+# A server whose tools change between probes: one name a line, read at start.
+if os.environ.get("MCPREG_FAKE_TOOLS_FILE"):
+    with open(os.environ["MCPREG_FAKE_TOOLS_FILE"]) as f:
+        TOOLS = [t for t in f.read().split() if t]
+    PAGES = {None: (0, len(TOOLS), None)}
 
 def send(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -125,7 +130,7 @@ def result_for(method, params, new):
     if new and method == "server/discover":
         return {"resultType": "complete", "supportedVersions": [NEW],
                 "capabilities": {"tools": {}, "prompts": {}},
-                "serverInfo": {"name": "fake-stdio-new", "version": "2.0.0"}}, None
+                "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "fake-stdio-new", "version": "2.0.0"}}}, None
     if not new and method == "initialize":
         return {"protocolVersion": "2025-06-18",
                 "capabilities": {"tools": {}, "resources": {}, "prompts": {}},
