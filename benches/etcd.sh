@@ -319,9 +319,9 @@ targets = []
 sections = [
     ("register", "etcd-register.json", 0, 1,
      "`mcpreg register --name x --ttl 30s -- /bin/x` vs `etcdctl put --lease=L /bench2/k v`. "
-     "Every run re-registers the same entry: its lease moves, so each run writes. mcpreg reads "
-     "the entry, grants a 30 s lease, writes in a transaction and revokes the old lease; "
-     "etcdctl puts one key on a lease granted beforehand."),
+     "Every run re-registers the same entry with the same declaration: mcpreg reads the entry "
+     "and renews its lease with one keepalive, writing nothing (a changed declaration would be "
+     "one transaction on the same lease); etcdctl puts one key on a lease granted beforehand."),
     ("heartbeat", "etcd-heartbeat.json", 0, 1,
      "`mcpreg heartbeat ID` vs `etcdctl lease keep-alive --once L`."),
     ("find", "etcd-find.json", 0, 2,

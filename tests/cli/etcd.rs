@@ -21,6 +21,19 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// Starts an etcd that dies with the thread that started it, so a panicking test
+/// run leaves no etcd behind.
+fn spawn_dying_with_thread(cmd: &mut Command) -> Child {
+    // SAFETY: prctl is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    cmd.spawn().expect("start etcd")
+}
+
 /// Whether etcd is installed; panics under MCPREG_REQUIRE_PEERS=1 when it is not.
 fn available() -> bool {
     let found = Command::new("etcd")
@@ -78,15 +91,7 @@ impl Node {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        // SAFETY: prctl is async-signal-safe. The server dies with the thread that
-        // started it, so a panicking test run leaves no etcd behind.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        self.child = Some(cmd.spawn().expect("start etcd"));
+        self.child = Some(spawn_dying_with_thread(&mut cmd));
     }
 
     pub fn endpoint(&self) -> String {
@@ -564,17 +569,10 @@ pub struct Secure {
     pub endpoint: String,
     pub certs: Certs,
     prefixes: AtomicUsize,
-    _child: ChildGuard,
+    // Kept for the life of the test process (the server is in a static, never
+    // dropped; PDEATHSIG ends it with the process).
+    _child: Child,
     _dir: tempfile::TempDir,
-}
-
-struct ChildGuard(Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 impl Secure {
@@ -616,14 +614,7 @@ impl Secure {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        // SAFETY: prctl is async-signal-safe (see Node::spawn).
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        let child = ChildGuard(cmd.spawn().expect("start etcd"));
+        let child = spawn_dying_with_thread(&mut cmd);
         let endpoint = format!("127.0.0.1:{client}");
         let secure = Secure {
             endpoint,

@@ -485,39 +485,15 @@ fn is_tls_failure(e: &std::io::Error) -> bool {
 }
 
 fn tls_config(access: &Access) -> Result<ureq::tls::TlsConfig> {
-    use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig};
+    use ureq::tls::{ClientCert, PrivateKey, RootCerts, TlsConfig};
     let mut builder = TlsConfig::builder();
     if let Some(path) = &access.cacert {
-        let pem = read_secret_file(path, "--etcd-cacert")?;
-        let certs = ureq::tls::parse_pem(&pem)
-            .filter_map(|item| match item {
-                Ok(PemItem::Certificate(c)) => Some(c),
-                _ => None,
-            })
-            .collect::<Vec<Certificate<'static>>>();
-        if certs.is_empty() {
-            return Err(Error::usage(
-                "--etcd-cacert",
-                format!("{}: holds no PEM certificate", path.display()),
-            ));
-        }
+        let certs = certificates(path, "--etcd-cacert")?;
         builder = builder.root_certs(RootCerts::new_with_certs(&certs));
     }
     match (&access.cert, &access.key) {
         (Some(cert), Some(key)) => {
-            let pem = read_secret_file(cert, "--etcd-cert")?;
-            let chain = ureq::tls::parse_pem(&pem)
-                .filter_map(|item| match item {
-                    Ok(PemItem::Certificate(c)) => Some(c),
-                    _ => None,
-                })
-                .collect::<Vec<Certificate<'static>>>();
-            if chain.is_empty() {
-                return Err(Error::usage(
-                    "--etcd-cert",
-                    format!("{}: holds no PEM certificate", cert.display()),
-                ));
-            }
+            let chain = certificates(cert, "--etcd-cert")?;
             let key_pem = read_secret_file(key, "--etcd-key")?;
             let key = PrivateKey::from_pem(&key_pem).map_err(|e| {
                 Error::usage(
@@ -542,6 +518,24 @@ fn tls_config(access: &Access) -> Result<ureq::tls::TlsConfig> {
         }
     }
     Ok(builder.build())
+}
+
+/// The certificates of a PEM file given with `flag`; at least one.
+fn certificates(path: &Path, flag: &str) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let pem = read_secret_file(path, flag)?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::usage(
+            flag,
+            format!("{}: holds no PEM certificate", path.display()),
+        ));
+    }
+    Ok(certs)
 }
 
 /// A certificate, key or password file: a regular file, read up to a bound.
