@@ -94,9 +94,12 @@ impl Run for Watch {
                 let Some(more) = self.gather(&rx)? else {
                     break;
                 };
+                // Stream events are applied now (they are not sent again); a
+                // "re-read" wake is left to the next turn, which reads anyway.
                 for wake in more {
-                    if let Err(e) =
-                        self.apply(ctx, &query, by_removal, &mut seen, &mut seen_at, wake)
+                    if matches!(wake, Wake::Events(_) | Wake::Snapshot(_))
+                        && let Err(e) =
+                            self.apply(ctx, &query, by_removal, &mut seen, &mut seen_at, wake)
                     {
                         report_once(ctx, &mut trouble, e.to_string());
                     }
