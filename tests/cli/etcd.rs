@@ -708,6 +708,9 @@ impl Secure {
         );
         let mut env = self.certs.env();
         env.push(("MCPREG_ETCD_PASSWORD".into(), PASSWORD.into()));
+        // A TLS handshake and a login (a raft write in etcd) per process: on a
+        // loaded 2-core debug run with 16 writers that can take more than 5 s.
+        env.push(("MCPREG_ETCD_TIMEOUT".into(), "20s".into()));
         (location, env)
     }
 }

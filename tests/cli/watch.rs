@@ -219,9 +219,11 @@ fn exec_runs_once_per_batch_and_never_two_at_once() {
         .spawn()
         .unwrap();
     sleep(Duration::from_millis(500));
+    let burst = Instant::now();
     for i in 0..100 {
         reg.register(&format!("burst{i}"), &[]);
     }
+    let burst = burst.elapsed();
     sleep(Duration::from_millis(3000));
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
@@ -235,7 +237,14 @@ fn exec_runs_once_per_batch_and_never_two_at_once() {
         assert_eq!(pair, ["start", "end"], "runs overlapped: {lines:?}");
     }
     let runs = lines.len() / 2;
-    assert!((2..=15).contains(&runs), "{runs} runs for 100 changes");
+    // Each run takes at least 0.3 s (the command's 0.2 s and the 0.1 s debounce),
+    // so a burst that a loaded machine stretches out is more batches; coalescing
+    // shows as far fewer runs than changes.
+    let most = 15.max((burst.as_secs_f64() / 0.3).ceil() as usize + 2);
+    assert!(
+        (2..=most).contains(&runs),
+        "{runs} runs for 100 changes in {burst:?}"
+    );
 }
 
 #[test]
