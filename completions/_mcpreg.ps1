@@ -52,8 +52,10 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find servers; every given filter must hold. Exits 1 when nothing matches')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove entries whose lease expired, or whose probes keep failing')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Lease and health state of entries, with a summary; exits 1 if any is expired or down')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages: one for mcpreg and one per command')
@@ -76,8 +78,10 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--health-url', '--health-url', [CompletionResultType]::ParameterName, 'A plain HTTP health endpoint, kept for other tools')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment for a stdio server, as KEY=VALUE (repeatable)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of the --introspect probe')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of the --introspect probe, or of each page read by --from URL')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Register every server of a server.json (schema 2025-12-11), of an MCP client''s config file (JSON, JSONC, TOML or YAML; see `export --to`), told apart by shape, or of a registry API v0.1 at an http(s) URL, every page of it (--tag, --meta and --ttl apply to each)')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, '--from URL: only servers whose name has TEXT (the registry''s `search`)')
+            [CompletionResult]::new('--updated-since', '--updated-since', [CompletionResultType]::ParameterName, '--from URL: only servers updated since TIME (RFC 3339, the registry''s `updated_since`)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'URL of an HTTP server')
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'HTTP transport of --url [default: streamable-http; with --introspect, the one that answers]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
@@ -248,6 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
@@ -324,6 +329,29 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'mcpreg;pin' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
+            [CompletionResult]::new('--etcd-cacert', '--etcd-cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd servers'' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for etcd''s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]')
+            [CompletionResult]::new('--etcd-user', '--etcd-user', [CompletionResultType]::ParameterName, 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file')
+            [CompletionResult]::new('--etcd-password-file', '--etcd-password-file', [CompletionResultType]::ParameterName, 'File holding the etcd user''s password (one line), instead of MCPREG_ETCD_PASSWORD')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'mcpreg;watch' {
             [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Offers this tool (repeatable: all must be offered)')
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Offers this resource URI (repeatable)')
@@ -334,6 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run this command (no shell: write `sh -c ''...''` for one) once at start and after each batch of changes, never two at once; takes the rest of the line')
             [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long changes are gathered into one batch before --exec runs')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
@@ -369,6 +398,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write into this file (merging into a client config) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write into this file (merging into a client config) instead of stdout')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)')
@@ -384,6 +414,41 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]')
             [CompletionResult]::new('--etcd-user', '--etcd-user', [CompletionResultType]::ParameterName, 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file')
             [CompletionResult]::new('--etcd-password-file', '--etcd-password-file', [CompletionResultType]::ParameterName, 'File holding the etcd user''s password (one line), instead of MCPREG_ETCD_PASSWORD')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mcpreg;sync' {
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Offers this tool (repeatable: all must be offered)')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Offers this resource URI (repeatable)')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Offers this prompt (repeatable)')
+            [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Has this capability (repeatable)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Carries this tag (repeatable: all must be carried)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Has exactly this name')
+            [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
+            [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Only these clients (comma-separated names of `export --to`)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
+            [CompletionResult]::new('--etcd-cacert', '--etcd-cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd servers'' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for etcd''s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]')
+            [CompletionResult]::new('--etcd-user', '--etcd-user', [CompletionResultType]::ParameterName, 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file')
+            [CompletionResult]::new('--etcd-password-file', '--etcd-password-file', [CompletionResultType]::ParameterName, 'File holding the etcd user''s password (one line), instead of MCPREG_ETCD_PASSWORD')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print a unified diff of each file that would change; write nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
             [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
@@ -486,8 +551,10 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find servers; every given filter must hold. Exits 1 when nothing matches')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove entries whose lease expired, or whose probes keep failing')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Lease and health state of entries, with a summary; exits 1 if any is expired or down')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages: one for mcpreg and one per command')
@@ -521,10 +588,16 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
         'mcpreg;help;health' {
             break
         }
+        'mcpreg;help;pin' {
+            break
+        }
         'mcpreg;help;watch' {
             break
         }
         'mcpreg;help;export' {
+            break
+        }
+        'mcpreg;help;sync' {
             break
         }
         'mcpreg;help;scan' {

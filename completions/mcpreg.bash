@@ -43,6 +43,9 @@ _mcpreg() {
             mcpreg,man)
                 cmd="mcpreg__subcmd__man"
                 ;;
+            mcpreg,pin)
+                cmd="mcpreg__subcmd__pin"
+                ;;
             mcpreg,prune)
                 cmd="mcpreg__subcmd__prune"
                 ;;
@@ -57,6 +60,9 @@ _mcpreg() {
                 ;;
             mcpreg,show)
                 cmd="mcpreg__subcmd__show"
+                ;;
+            mcpreg,sync)
+                cmd="mcpreg__subcmd__sync"
                 ;;
             mcpreg,watch)
                 cmd="mcpreg__subcmd__watch"
@@ -88,6 +94,9 @@ _mcpreg() {
             mcpreg__subcmd__help,man)
                 cmd="mcpreg__subcmd__help__subcmd__man"
                 ;;
+            mcpreg__subcmd__help,pin)
+                cmd="mcpreg__subcmd__help__subcmd__pin"
+                ;;
             mcpreg__subcmd__help,prune)
                 cmd="mcpreg__subcmd__help__subcmd__prune"
                 ;;
@@ -103,6 +112,9 @@ _mcpreg() {
             mcpreg__subcmd__help,show)
                 cmd="mcpreg__subcmd__help__subcmd__show"
                 ;;
+            mcpreg__subcmd__help,sync)
+                cmd="mcpreg__subcmd__help__subcmd__sync"
+                ;;
             mcpreg__subcmd__help,watch)
                 cmd="mcpreg__subcmd__help__subcmd__watch"
                 ;;
@@ -113,7 +125,7 @@ _mcpreg() {
 
     case "${cmd}" in
         mcpreg)
-            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help --version register run heartbeat deregister list show find prune health watch export scan completions man help"
+            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help --version register run heartbeat deregister list show find prune health pin watch export sync scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -299,14 +311,14 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__export)
-            opts="-o -r -f -q -v -h --to --tool --resource --prompt --capability --tag --name --transport --meta --status --output --namespace --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            opts="-o -r -f -q -v -h --to --tool --resource --prompt --capability --tag --name --transport --meta --status --health --output --namespace --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "claude-desktop claude-code vscode cursor server-json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude-desktop claude-code vscode cursor windsurf cline roo-code continue zed gemini-cli codex goose opencode lm-studio copilot-cli server-json" -- "${cur}"))
                     return 0
                     ;;
                 --tool)
@@ -343,6 +355,10 @@ _mcpreg() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -413,7 +429,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__find)
-            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,6 +469,10 @@ _mcpreg() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -647,7 +667,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__help)
-            opts="register run heartbeat deregister list show find prune health watch export scan completions man help"
+            opts="register run heartbeat deregister list show find prune health pin watch export sync scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -786,6 +806,20 @@ _mcpreg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcpreg__subcmd__help__subcmd__pin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcpreg__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -843,6 +877,20 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcpreg__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -998,6 +1046,68 @@ _mcpreg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcpreg__subcmd__pin)
+            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcpreg__subcmd__prune)
             opts="-r -f -q -v -h --grace --down-for --dry-run --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1069,7 +1179,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__register)
-            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --header --auth --health-url --ttl --env --introspect --timeout --keepalive --from --keep-unreachable --url --transport --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --header --auth --health-url --ttl --env --introspect --timeout --keepalive --from --search --updated-since --keep-unreachable --url --transport --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1140,6 +1250,14 @@ _mcpreg() {
                     return 0
                     ;;
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --updated-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1484,8 +1602,8 @@ _mcpreg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mcpreg__subcmd__watch)
-            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --exec --debounce --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+        mcpreg__subcmd__sync)
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --dry-run --clients --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1525,6 +1643,116 @@ _mcpreg() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
+                    return 0
+                    ;;
+                --clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcpreg__subcmd__watch)
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --exec --debounce --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prompt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capability)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "stdio streamable-http sse" -- "${cur}"))
+                    return 0
+                    ;;
+                --meta)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
                     return 0
                     ;;
                 --exec)

@@ -6,7 +6,7 @@
 //! ten thousand full entries; an in-memory `Entry` lends the same view. One matching
 //! function serves both, so the two paths cannot disagree.
 
-use super::model::{Entry, LeaseState};
+use super::model::{Entry, HealthStatus, LeaseState};
 use super::time::Timestamp;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -33,6 +33,34 @@ impl StatusFilter {
     }
 }
 
+/// What the registry knows of a server's health, as `--health` selects it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthState {
+    /// The last probe answered with the pinned tools.
+    Ok,
+    /// The last probe failed.
+    Down,
+    /// Never probed.
+    Unknown,
+    /// The last probe answered, with tools that differ from the pinned ones.
+    Changed,
+}
+
+impl HealthState {
+    pub fn of(status: Option<HealthStatus>) -> Self {
+        match status {
+            None => HealthState::Unknown,
+            Some(HealthStatus::Ok) => HealthState::Ok,
+            Some(HealthStatus::Down) => HealthState::Down,
+            Some(HealthStatus::Changed) => HealthState::Changed,
+        }
+    }
+
+    /// Consul's rule for discovery, applied to what mcpreg knows: what was never
+    /// probed is kept, what is known to be down or changed is left out.
+    pub const DEFAULT: [HealthState; 2] = [HealthState::Ok, HealthState::Unknown];
+}
+
 /// Every given filter must hold; repeated filters must all hold.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
@@ -45,6 +73,8 @@ pub struct Query {
     pub transport: Option<String>,
     pub meta: Vec<(String, String)>,
     pub status: StatusFilter,
+    /// The health states admitted; empty is [`HealthState::DEFAULT`].
+    pub health: Vec<HealthState>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +97,13 @@ pub struct EntryView<'a> {
     meta: MetaPairs<'a>,
     #[serde(default)]
     lease: Option<ExpiryView>,
+    #[serde(default)]
+    health: Option<StatusView>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusView {
+    status: HealthStatus,
 }
 
 /// A string borrowed from the registry text: serde borrows a `Cow` only when it is
@@ -144,6 +181,10 @@ impl Entry {
             lease: self.lease.map(|l| ExpiryView {
                 expires_at: l.expires_at,
             }),
+            health: self
+                .health
+                .as_ref()
+                .map(|h| StatusView { status: h.status }),
         }
     }
 }
@@ -198,7 +239,13 @@ impl Query {
 
     pub fn matches(&self, v: &EntryView<'_>, now: Timestamp) -> bool {
         let state = LeaseState::at(v.lease.as_ref().map(|l| l.expires_at), now);
+        let health = HealthState::of(v.health.as_ref().map(|h| h.status));
+        let admitted: &[HealthState] = match self.health.is_empty() {
+            true => &HealthState::DEFAULT,
+            false => &self.health,
+        };
         self.status.admits(state.is_live())
+            && admitted.contains(&health)
             && self.name.as_deref().is_none_or(|n| v.name == n)
             && self
                 .transport

@@ -1,6 +1,7 @@
 //! `mcpreg find`: the servers that match every filter given.
 
 use super::{Context, Exit, Run};
+use crate::catalog::HealthStatus;
 use crate::cli::Find;
 use crate::error::Result;
 use std::hash::{BuildHasher, RandomState};
@@ -8,6 +9,15 @@ use std::hash::{BuildHasher, RandomState};
 impl Run for Find {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let mut found = ctx.store.find(&self.filters.query()?, ctx.now)?;
+        if self.one {
+            // Even under `--health down` or `any`: one server to call is never one
+            // known to be down.
+            found.retain(|e| {
+                e.health
+                    .as_ref()
+                    .is_none_or(|h| h.status != HealthStatus::Down)
+            });
+        }
         if found.is_empty() {
             return Ok(Exit::Negative);
         }

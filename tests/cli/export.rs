@@ -8,7 +8,7 @@ use std::path::Path;
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/server.schema.json");
 
 /// A registry with a stdio, a Streamable HTTP and an SSE server, two sharing a name.
-fn three() -> Reg {
+pub fn three() -> Reg {
     let reg = Reg::new();
     reg.run(&[
         "register",
@@ -76,14 +76,14 @@ fn declared(reg: &Reg) -> Vec<Value> {
 }
 
 /// The (id, name, transport) of each entry, for formats that hold only endpoints.
-fn endpoints(reg: &Reg) -> Vec<Value> {
+pub fn endpoints(reg: &Reg) -> Vec<Value> {
     declared(reg)
         .into_iter()
         .map(|e| json!([e["id"], e["name"], e["transport"]]))
         .collect()
 }
 
-fn import(file: &Path) -> Reg {
+pub fn import(file: &Path) -> Reg {
     let fresh = Reg::new();
     fresh
         .run(&["register", "--from", file.to_str().unwrap()])
@@ -217,7 +217,8 @@ fn merging_keeps_the_users_servers_and_settings_and_replaces_only_ours() {
         .ok();
     let text = std::fs::read_to_string(&config).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
-    let keys: Vec<&String> = doc["mcpServers"].as_object().unwrap().keys().collect();
+    let mut keys: Vec<&String> = doc["mcpServers"].as_object().unwrap().keys().collect();
+    keys.sort();
     assert_eq!(keys, ["files", "mine"]);
     assert!(
         text.find("\"mine\"") < text.find("\"files\""),
