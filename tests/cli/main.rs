@@ -11,6 +11,7 @@ mod commands;
 mod etcd;
 mod export;
 mod generated;
+mod hostile_files;
 mod lifecycle;
 #[path = "../mcp_fakes/mod.rs"]
 mod mcp_fakes;
