@@ -133,7 +133,15 @@ impl Reg {
         if self.is_file() {
             String::from_utf8_lossy(&self.bytes().unwrap_or_default()).into_owned()
         } else {
-            self.run(&["list", "--json"]).ok().stdout
+            // On etcd `expires_at` is derived from the lease at each read (now +
+            // ttl), not stored: what the registry holds is everything else.
+            let mut entries = self.run(&["list", "--json"]).ok().json();
+            for e in entries.as_array_mut().into_iter().flatten() {
+                if let Some(lease) = e.get_mut("lease").and_then(|l| l.as_object_mut()) {
+                    lease.remove("expires_at");
+                }
+            }
+            serde_json::to_string_pretty(&entries).unwrap_or_default()
         }
     }
 
