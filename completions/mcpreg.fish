@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcpreg_global_optspecs
-    string join \n r/registry= f/format= json yaml color= lock-timeout= etcd-timeout= q/quiet v/verbose h/help V/version
+    string join \n r/registry= f/format= json yaml color= lock-timeout= etcd-timeout= etcd-cacert= etcd-cert= etcd-key= etcd-user= etcd-password-file= q/quiet v/verbose h/help V/version
 end
 
 function __fish_mcpreg_needs_command
@@ -24,7 +24,7 @@ function __fish_mcpreg_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c mcpreg -n "__fish_mcpreg_needs_command" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -34,6 +34,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -s q -l quiet -d 'Print nothing but data and errors'
@@ -81,7 +86,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l updated-since
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l url -d 'URL of an HTTP server' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url [default: streamable-http; with --introspect, the one that answers]' -r -f -a "streamable-http\t''
 sse\t''"
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -91,6 +96,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l introspect -d 'Speak MCP to the server before writing and fill in its tools, resources, prompts, capabilities and version (flags given by hand win); with --from, to every server of the file at once'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l keepalive -d 'Stay in the foreground: heartbeat every ttl/3, register again if pruned, deregister on SIGINT or SIGTERM (needs --ttl)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l keep-unreachable -d 'With --from and --introspect: import a server that cannot be reached without its tools, with a warning, instead of failing the whole import'
@@ -119,7 +129,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l url -d 'URL the se
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l transport -d 'HTTP transport of --url [default: the one that answers]' -r -f -a "streamable-http\t''
 sse\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l startup-timeout -d 'How long the server may take to answer its first probe before it is stopped' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -129,13 +139,18 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l ttl -d 'New ttl [default: the ttl registered]' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -145,12 +160,17 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -160,12 +180,17 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand deregister" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -175,12 +200,17 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -190,6 +220,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand show" -s q -l quiet -d 'Print nothing but data and errors'
@@ -213,7 +248,7 @@ down\t'The last probe failed'
 unknown\t'Never probed'
 changed\t'The last probe answered with tools that differ from the pinned ones'
 any\t'Every health state'"
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -223,6 +258,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l one -d 'Print one match, picked at random (simple load balancing)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l yaml -d 'Shorthand for --format yaml'
@@ -231,7 +271,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s v -l verbose -d '
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l grace -d 'Keep expired entries this long after their lease ran out' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l down-for -d 'Also remove entries whose probes have failed for longer than this' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -241,6 +281,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l dry-run -d 'Print what would be removed, remove nothing'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -l yaml -d 'Shorthand for --format yaml'
@@ -249,7 +294,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s v -l verbose -d 
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l timeout -d 'Time limit of each probe' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l parallel -d 'Probes run at once at most' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -259,6 +304,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l probe -d 'Probe each server over MCP and record the result'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l refresh -d 'Also write what each server reports (tools, resources, prompts, capabilities, version) into its entry, where the entry\'s field was learned from the server or is empty; fields given by hand stay'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l json -d 'Shorthand for --format json'
@@ -266,7 +316,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l yaml -d 'Shorth
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -276,6 +326,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s q -l quiet -d 'Print nothing but data and errors'
@@ -301,7 +356,7 @@ changed\t'The last probe answered with tools that differ from the pinned ones'
 any\t'Every health state'"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l exec -d 'Run this command (no shell: write `sh -c \'...\'` for one) once at start and after each batch of changes, never two at once; takes the rest of the line' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l debounce -d 'How long changes are gathered into one batch before --exec runs' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -311,6 +366,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s q -l quiet -d 'Print nothing but data and errors'
@@ -352,7 +412,7 @@ changed\t'The last probe answered with tools that differ from the pinned ones'
 any\t'Every health state'"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s o -l output -d 'Write into this file (merging into a client config) instead of stdout' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l namespace -d 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -362,6 +422,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s q -l quiet -d 'Print nothing but data and errors'
@@ -386,7 +451,7 @@ unknown\t'Never probed'
 changed\t'The last probe answered with tools that differ from the pinned ones'
 any\t'Every health state'"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l clients -d 'Only these clients (comma-separated names of `export --to`)' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -396,6 +461,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l dry-run -d 'Print a unified diff of each file that would change; write nothing'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l yaml -d 'Shorthand for --format yaml'
@@ -407,7 +477,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l timeout -d 'Time 
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l probe-timeout -d 'Time limit of each MCP probe in the identification phase' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l concurrency -d 'TCP connects in flight at most [default: the open-file limit, raised to its hard limit, minus a margin]; MCP probes run at most 64 at once' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l ttl -d 'Lease of the servers --register writes [default: none, they never expire]' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -417,6 +487,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l no-identify -d 'List open ports only: skip the MCP probe'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l all -d 'Also list open ports that are not MCP servers, with the reason'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l register -d 'Register every MCP server found, with the tools, resources and prompts it offers (fields of an entry already registered by hand are kept)'
@@ -428,7 +503,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l yaml -d 'Shorthan
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -438,13 +513,18 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l out-dir -d 'Folder to write the pages into [default: print mcpreg(1) on stdout]' -r -F
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
 yaml\t'Full entries as YAML'
@@ -454,6 +534,11 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l etcd-cacert -d 'CA certificate (PEM) that signed the etcd servers\' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l etcd-cert -d 'Client certificate (PEM) for etcd\'s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l etcd-key -d 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'

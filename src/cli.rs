@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]
+    /// Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]
     #[arg(
         short,
         long,
@@ -58,6 +58,26 @@ pub struct Global {
     /// How long one request to etcd may take before mcpreg tries the next endpoint or gives up
     #[arg(long, global = true, env = "MCPREG_ETCD_TIMEOUT", value_name = "DUR", value_parser = parse_timeout, default_value = "5s")]
     pub etcd_timeout: Duration,
+
+    /// CA certificate (PEM) that signed the etcd servers' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub etcd_cacert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for etcd's --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]
+    #[arg(long, global = true, value_name = "FILE", requires = "etcd_key")]
+    pub etcd_cert: Option<PathBuf>,
+
+    /// Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]
+    #[arg(long, global = true, value_name = "FILE", requires = "etcd_cert")]
+    pub etcd_key: Option<PathBuf>,
+
+    /// etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file
+    #[arg(long, global = true, env = "MCPREG_ETCD_USER", value_name = "USER")]
+    pub etcd_user: Option<String>,
+
+    /// File holding the etcd user's password (one line), instead of MCPREG_ETCD_PASSWORD
+    #[arg(long, global = true, value_name = "FILE")]
+    pub etcd_password_file: Option<PathBuf>,
 
     /// Print nothing but data and errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]

@@ -83,6 +83,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 &store::Options {
                     timeout: g.lock_timeout,
                     etcd_timeout: g.etcd_timeout,
+                    etcd: etcd_access(g),
                 },
             )?;
             let mut ctx = Context {
@@ -177,5 +178,44 @@ impl Filters {
                 .copied()
                 .collect(),
         })
+    }
+}
+
+/// TLS files and credentials for etcd: flags first, then MCPREG_ETCD_*, then
+/// etcdctl's own ETCDCTL_* so an operator's environment just works.
+fn etcd_access(g: &crate::cli::Global) -> store::EtcdAccess {
+    let env_path = |ours: &str, etcdctl: &str| {
+        [ours, etcdctl]
+            .iter()
+            .find_map(|name| std::env::var_os(name).filter(|v| !v.is_empty()))
+            .map(std::path::PathBuf::from)
+    };
+    let password = match (&g.etcd_password_file, std::env::var("MCPREG_ETCD_PASSWORD")) {
+        (Some(file), _) => store::EtcdPassword::File(file.clone()),
+        (None, Ok(p)) if !p.is_empty() => store::EtcdPassword::Given(p),
+        _ => store::EtcdPassword::None,
+    };
+    let ours = [&g.etcd_cacert, &g.etcd_cert, &g.etcd_key]
+        .iter()
+        .any(|f| f.is_some())
+        || ["MCPREG_ETCD_CACERT", "MCPREG_ETCD_CERT", "MCPREG_ETCD_KEY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+    store::EtcdAccess {
+        tls_asked: ours,
+        cacert: g
+            .etcd_cacert
+            .clone()
+            .or_else(|| env_path("MCPREG_ETCD_CACERT", "ETCDCTL_CACERT")),
+        cert: g
+            .etcd_cert
+            .clone()
+            .or_else(|| env_path("MCPREG_ETCD_CERT", "ETCDCTL_CERT")),
+        key: g
+            .etcd_key
+            .clone()
+            .or_else(|| env_path("MCPREG_ETCD_KEY", "ETCDCTL_KEY")),
+        user: g.etcd_user.clone(),
+        password,
     }
 }

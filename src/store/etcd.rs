@@ -7,37 +7,44 @@
 //!
 //! Leases are etcd's: an entry with a ttl is attached to an etcd lease of that ttl,
 //! so expiry happens in etcd even when no mcpreg runs. A heartbeat is a keepalive
-//! of that lease, plus a rewrite of the entry's `expires_at` so that readers see the
-//! same lease state as on the file backend. Every change is a transaction that
-//! compares the key's `mod_revision`, so a concurrent writer is never clobbered:
-//! the loser re-reads and tries again.
+//! of that lease and nothing else: it writes no revision. The `expires_at` readers
+//! see is therefore derived from the lease when the entry is read: `show` asks etcd
+//! (LeaseTimeToLive, `now + remaining`); `list`, `find` and `watch` make no call
+//! per entry and show `now + ttl` (the key exists, so its lease is live, and that
+//! is the latest it can run out).
+//! Every change is a transaction that compares the key's `mod_revision`, so a
+//! concurrent writer is never clobbered: the loser re-reads and tries again.
+//!
+//! Beside each entry, in the same transaction and on the same lease, index keys
+//! `<prefix>/index/tool/<tool>/<id>` and `<prefix>/index/tag/<tag>/<id>` let
+//! `find --tool` and `find --tag` read one small range and fetch only the matches.
 
-use super::{Edit, Options, Put, Store, Subscription, Touched, Wake};
-use crate::catalog::{Entry, Timestamp};
-use crate::error::{Error, Result};
+mod client;
+mod follow;
+
+pub use client::{Access, Password};
+
+use super::{Edit, Options, Put, Store, Subscription, Touched};
+use crate::catalog::registration::Renewal;
+use crate::catalog::{Entry, Query, Timestamp};
+use crate::error::Result;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use client::Client;
 use serde_json::{Value, json};
-use std::cell::Cell;
-use std::io::{BufRead, BufReader};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 /// How often a writer re-reads and retries after losing a race.
 const MAX_ATTEMPTS: usize = 16;
-/// Pause between two rounds over the endpoints while none answers.
-const RETRY_PAUSE: Duration = Duration::from_millis(100);
+/// The version of the index layout, under `<prefix>/index/version`.
+const INDEX_VERSION: &str = "1";
+/// Operations per transaction we allow ourselves: etcd refuses more than
+/// `--max-txn-ops` (128 by default).
+const MAX_TXN_OPS: usize = 100;
 
 pub struct EtcdStore {
-    location: String,
-    endpoints: Vec<String>,
-    prefix: String,
-    agent: ureq::Agent,
-    /// The endpoint that answered last; tried first next time.
-    current: Cell<usize>,
-    timeout: Duration,
+    client: Client,
 }
 
 /// A key as read: its entry and what etcd knows of it.
@@ -48,181 +55,129 @@ struct Kv {
 }
 
 impl EtcdStore {
-    /// `etcd://HOST:PORT[,HOST:PORT...][/PREFIX]`; the prefix defaults to `/mcpreg`.
     pub fn new(location: &str, options: &Options) -> Result<Self> {
-        let bad = |why: &str| Error::usage("--registry", format!("{location}: {why}"));
-        let rest = location
-            .strip_prefix("etcd://")
-            .ok_or_else(|| bad("an etcd registry is etcd://HOST:PORT[,HOST:PORT...]/PREFIX"))?;
-        let (hosts, prefix) = match rest.find('/') {
-            Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
-            None => (rest, ""),
-        };
-        let endpoints = hosts
-            .split(',')
-            .map(|h| {
-                let port_ok = h.rsplit_once(':').is_some_and(|(host, port)| {
-                    !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0)
-                });
-                if port_ok {
-                    Ok(format!("http://{h}"))
-                } else {
-                    Err(bad(&format!("{h:?} is not HOST:PORT")))
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let agent = crate::http_agent::agent(
-            ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .max_redirects(0)
-                .proxy(None)
-                .timeout_global(Some(options.etcd_timeout))
-                .user_agent(format!("mcpreg/{}", env!("CARGO_PKG_VERSION")))
-                .build(),
-        );
         Ok(EtcdStore {
-            location: location.to_owned(),
-            endpoints,
-            prefix: if prefix.is_empty() {
-                "/mcpreg".into()
-            } else {
-                prefix.into()
-            },
-            agent,
-            current: Cell::new(0),
-            timeout: options.etcd_timeout,
+            client: Client::new(location, &options.etcd, options.etcd_timeout)?,
         })
     }
 
+    fn prefix(&self) -> &str {
+        &self.client.prefix
+    }
+
     fn key(&self, id: &str) -> String {
-        format!("{}/servers/{id}", self.prefix)
+        format!("{}/servers/{id}", self.prefix())
     }
 
-    fn failure(&self, at: &str, message: impl Into<String>) -> Error {
-        Error::Etcd {
-            at: at.to_owned(),
-            message: message.into(),
+    fn servers(&self) -> String {
+        format!("{}/servers/", self.prefix())
+    }
+
+    fn index_marker(&self) -> String {
+        format!("{}/index/version", self.prefix())
+    }
+
+    /// Marks an entry with too many tools and tags for one transaction: `find`
+    /// always looks at such entries instead of their index keys.
+    fn wide_key(&self, id: &str) -> String {
+        format!("{}/index/wide/{id}", self.prefix())
+    }
+
+    fn index_range(&self, kind: &str, value: &str) -> String {
+        format!("{}/index/{kind}/{}/", self.prefix(), escape(value))
+    }
+
+    /// The index keys of `entry`, or None when they are too many for a transaction.
+    fn index_keys(&self, entry: &Entry) -> Option<BTreeSet<String>> {
+        let mut keys = BTreeSet::new();
+        for tool in &entry.tools {
+            keys.insert(format!(
+                "{}{}",
+                self.index_range("tool", &tool.name),
+                entry.id
+            ));
         }
+        for tag in &entry.tags {
+            keys.insert(format!("{}{}", self.index_range("tag", tag), entry.id));
+        }
+        (keys.len() + 3 <= MAX_TXN_OPS).then_some(keys)
     }
 
-    /// POSTs `body` to `path`, trying each endpoint from the last good one until
-    /// one answers. A connection failure, or a member that is between leaders
-    /// (HTTP 503), moves on to the next endpoint, round after round, until the
-    /// timeout; any other error is final. Retrying is safe: every write is a
-    /// compare-and-swap, a delete, or a lease grant that expires unused.
     fn call(&self, path: &str, body: &Value) -> Result<Value> {
-        let payload = body.to_string();
-        let deadline = Instant::now() + self.timeout;
-        let n = self.endpoints.len();
-        loop {
-            let mut failures = Vec::new();
-            for k in 0..n {
-                let i = (self.current.get() + k) % n;
-                let endpoint = &self.endpoints[i];
-                match self.call_one(endpoint, path, &payload)? {
-                    Ok(value) => {
-                        self.current.set(i);
-                        return Ok(value);
-                    }
-                    Err(transient) => failures.push(format!("{endpoint}: {transient}")),
-                }
-            }
-            if Instant::now() + RETRY_PAUSE >= deadline {
-                return Err(self.failure(
-                    &self.location,
-                    format!("no etcd endpoint answered ({})", failures.join("; ")),
-                ));
-            }
-            std::thread::sleep(RETRY_PAUSE);
-        }
+        self.client.call(path, body)
     }
 
-    /// One request to one endpoint: the answer, a transient failure worth trying
-    /// elsewhere (inner Err), or a final error (outer Err).
-    fn call_one(
-        &self,
-        endpoint: &str,
-        path: &str,
-        payload: &str,
-    ) -> Result<std::result::Result<Value, String>> {
-        let url = format!("{endpoint}{path}");
-        let response = match self
-            .agent
-            .post(&url)
-            .header("Content-Type", "application/json")
-            .send(payload.as_bytes())
-        {
-            Ok(r) => r,
-            Err(e) => return Ok(Err(e.to_string())),
-        };
-        let status = response.status();
-        let text = response
-            .into_body()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_string()
-            .map_err(|e| self.failure(&url, format!("reading the answer: {e}")))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| self.failure(&url, format!("not JSON ({e}): {}", snippet(&text))))?;
-        if status.is_success() {
-            return Ok(Ok(value));
-        }
-        let message = value["message"]
-            .as_str()
-            .or(value["error"].as_str())
-            .unwrap_or(&text);
-        let failure = format!("HTTP {}: {message}", status.as_u16());
-        if status.as_u16() == 503 {
-            return Ok(Err(failure));
-        }
-        Err(self.failure(&url, failure))
-    }
-
-    fn range(&self, key: &str, prefix: bool) -> Result<Vec<Kv>> {
+    fn range_body(&self, key: &str, prefix: bool, serializable: bool) -> Value {
         let mut body = json!({ "key": B64.encode(key) });
         if prefix {
             body["range_end"] = json!(B64.encode(prefix_end(key)));
         }
-        let answer = self.call("/v3/kv/range", &body)?;
-        let Some(kvs) = answer["kvs"].as_array() else {
-            return Ok(Vec::new());
-        };
-        kvs.iter().map(|kv| self.kv(kv)).collect()
+        if serializable {
+            body["serializable"] = json!(true);
+        }
+        body
+    }
+
+    /// Reads under `key`. Serializable reads are answered by whichever member we
+    /// ask, without a round through the leader: for readers that only look.
+    fn range(&self, key: &str, prefix: bool, serializable: bool) -> Result<(Vec<Kv>, i64)> {
+        let answer = self.call("/v3/kv/range", &self.range_body(key, prefix, serializable))?;
+        let revision = int(&answer["header"]["revision"]);
+        let kvs = answer["kvs"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        Ok((
+            kvs.iter()
+                .map(|kv| self.kv(kv))
+                .collect::<Result<Vec<_>>>()?,
+            revision,
+        ))
     }
 
     fn kv(&self, kv: &Value) -> Result<Kv> {
-        let key = decode(&kv["key"]).unwrap_or_default();
-        let value =
-            decode(&kv["value"]).ok_or_else(|| self.failure(&key, "value is not base64"))?;
-        let entry: Entry = serde_json::from_str(&value).map_err(|e| {
-            self.failure(
-                &format!("{}: key {key}", self.location),
-                format!("not an mcpreg entry: {e}"),
-            )
-        })?;
-        Ok(Kv {
-            entry,
-            mod_revision: int(&kv["mod_revision"]),
-            lease: int(&kv["lease"]),
-        })
+        parse_kv(&self.client, kv, Timestamp::now())
     }
 
     fn get_kv(&self, id: &str) -> Result<Option<Kv>> {
-        Ok(self.range(&self.key(id), false)?.pop())
+        Ok(self.range(&self.key(id), false, false)?.0.pop())
+    }
+
+    /// The entry with `expires_at` as etcd's lease says.
+    fn exact(&self, mut kv: Kv) -> Result<Option<Entry>> {
+        if kv.lease != 0 && kv.entry.lease.is_some() {
+            let answer = self.call(
+                "/v3/lease/timetolive",
+                &json!({ "ID": kv.lease.to_string() }),
+            )?;
+            let left = int(&answer["TTL"]);
+            if left < 0 {
+                // The lease ran out between the two reads: the key is gone too.
+                return Ok(None);
+            }
+            set_expiry(
+                &mut kv.entry,
+                Duration::from_secs(left.unsigned_abs()),
+                Timestamp::now(),
+            );
+        }
+        Ok(Some(kv.entry))
     }
 
     fn grant(&self, ttl_s: u64) -> Result<i64> {
         let answer = self.call("/v3/lease/grant", &json!({ "TTL": ttl_s.to_string() }))?;
         match int(&answer["ID"]) {
-            0 => Err(self.failure(&self.location, format!("lease grant gave no id: {answer}"))),
+            0 => Err(self.client.failure(
+                &self.client.shown,
+                format!("lease grant gave no id: {answer}"),
+            )),
             id => Ok(id),
         }
     }
 
-    /// Renews a lease; false when etcd no longer knows it.
-    fn keepalive(&self, lease: i64) -> Result<bool> {
+    /// Renews a lease; the seconds it now has left, or None when etcd no longer
+    /// knows it.
+    fn keepalive(&self, lease: i64) -> Result<Option<u64>> {
         let answer = self.call("/v3/lease/keepalive", &json!({ "ID": lease.to_string() }))?;
-        Ok(int(&answer["result"]["TTL"]) > 0)
+        let ttl = int(&answer["result"]["TTL"]);
+        Ok((ttl > 0).then_some(ttl.unsigned_abs()))
     }
 
     /// Best effort: a lease nobody uses any more expires by itself anyway.
@@ -232,9 +187,9 @@ impl EtcdStore {
         }
     }
 
-    /// Applies `op` to `id`'s key if its `mod_revision` is still `expected`
-    /// (0: the key must not exist). Returns whether it was applied.
-    fn txn(&self, id: &str, expected: i64, op: Value) -> Result<bool> {
+    /// Applies `ops` if `id`'s key still has `mod_revision` `expected` (0: the key
+    /// must not exist). Returns whether they were applied.
+    fn txn(&self, id: &str, expected: i64, ops: Vec<Value>) -> Result<bool> {
         let key = B64.encode(self.key(id));
         let compare = if expected == 0 {
             json!({"key": key, "result": "EQUAL", "target": "CREATE", "create_revision": "0"})
@@ -243,38 +198,77 @@ impl EtcdStore {
         };
         let answer = self.call(
             "/v3/kv/txn",
-            &json!({ "compare": [compare], "success": [op] }),
+            &json!({ "compare": [compare], "success": ops }),
         )?;
         Ok(answer["succeeded"].as_bool() == Some(true))
     }
 
-    fn put_op(&self, entry: &Entry, lease: i64) -> Result<Value> {
-        let value = serde_json::to_string(entry)
-            .map_err(|e| self.failure(&self.location, e.to_string()))?;
-        let mut put = json!({ "key": B64.encode(self.key(&entry.id)), "value": B64.encode(value) });
+    fn put(&self, key: &str, value: &str, lease: i64) -> Value {
+        let mut put = json!({ "key": B64.encode(key), "value": B64.encode(value) });
         if lease != 0 {
             put["lease"] = json!(lease.to_string());
         }
-        Ok(json!({ "request_put": put }))
+        json!({ "request_put": put })
     }
 
-    fn delete_op(&self, id: &str) -> Value {
-        json!({ "request_delete_range": { "key": B64.encode(self.key(id)) } })
+    fn delete(&self, key: &str) -> Value {
+        json!({ "request_delete_range": { "key": B64.encode(key) } })
     }
 
-    fn lost_race(&self, what: &str, id: &str) -> Error {
-        self.failure(
-            &self.location,
+    /// The operations that write `entry` on `lease` with its index keys, and
+    /// remove the index keys `previous` had that `entry` no longer has.
+    fn write_ops(&self, entry: &Entry, lease: i64, previous: Option<&Entry>) -> Result<Vec<Value>> {
+        let value = serde_json::to_string(entry)
+            .map_err(|e| self.client.failure(&self.client.shown, e.to_string()))?;
+        let mut ops = vec![self.put(&self.key(&entry.id), &value, lease)];
+        let old = previous
+            .and_then(|p| self.index_keys(p))
+            .unwrap_or_default();
+        match self.index_keys(entry) {
+            Some(new) => {
+                ops.extend(new.iter().map(|k| self.put(k, "", lease)));
+                ops.push(self.delete(&self.wide_key(&entry.id)));
+                let gone: Vec<&String> = old.difference(&new).collect();
+                if ops.len() + gone.len() <= MAX_TXN_OPS {
+                    ops.extend(gone.into_iter().map(|k| self.delete(k)));
+                }
+                // Otherwise the stale keys stay: find checks every entry it
+                // fetches, and they go with the entry's old lease or next write.
+            }
+            None => ops.push(self.put(&self.wide_key(&entry.id), "", lease)),
+        }
+        Ok(ops)
+    }
+
+    /// The operations that remove `entry` and its index keys.
+    fn remove_ops(&self, entry: &Entry) -> Vec<Value> {
+        let mut ops = vec![
+            self.delete(&self.key(&entry.id)),
+            self.delete(&self.wide_key(&entry.id)),
+        ];
+        for k in self.index_keys(entry).unwrap_or_default() {
+            if ops.len() < MAX_TXN_OPS {
+                ops.push(self.delete(&k));
+            }
+        }
+        ops
+    }
+
+    fn lost_race(&self, what: &str, id: &str) -> crate::error::Error {
+        self.client.failure(
+            &self.client.shown,
             format!("{what} {id}: still changing under us after {MAX_ATTEMPTS} attempts"),
         )
     }
 
-    /// Renews one entry's lease; the loop retries when a writer got in between.
+    /// Renews one entry's lease. While the ttl stays, that is one keepalive and no
+    /// write; a new ttl is a new lease and a write (the declaration changed).
     fn touch_one(&self, id: &str, ttl: Option<Duration>, now: Timestamp) -> Result<Touched> {
         for _ in 0..MAX_ATTEMPTS {
             let Some(kv) = self.get_kv(id)? else {
                 return Ok(Touched::Missing);
             };
+            let previous = kv.entry.clone();
             let mut entry = kv.entry;
             let before = entry.lease;
             let renewal = entry.renew(ttl, now);
@@ -282,158 +276,274 @@ impl EtcdStore {
                 return Ok(Touched::Renewed(renewal));
             };
             let same_ttl = before.is_some_and(|b| b.ttl_s == lease.ttl_s);
-            let (lease_id, fresh) = if kv.lease != 0 && same_ttl && self.keepalive(kv.lease)? {
-                (kv.lease, false)
-            } else {
-                (self.grant(lease.ttl_s)?, true)
-            };
-            if self.txn(id, kv.mod_revision, self.put_op(&entry, lease_id)?)? {
-                if fresh {
-                    self.revoke(kv.lease);
-                }
+            if kv.lease != 0 && same_ttl {
+                return Ok(match self.keepalive(kv.lease)? {
+                    Some(left) => Touched::Renewed(Renewal::Renewed {
+                        expires_at: Timestamp::now().plus(Duration::from_secs(left)),
+                    }),
+                    // etcd removed the entry with its lease.
+                    None => Touched::Missing,
+                });
+            }
+            let lease_id = self.grant(lease.ttl_s)?;
+            if self.txn(
+                id,
+                kv.mod_revision,
+                self.write_ops(&entry, lease_id, Some(&previous))?,
+            )? {
+                self.revoke(kv.lease);
                 return Ok(Touched::Renewed(renewal));
             }
-            if fresh {
-                self.revoke(lease_id);
-            }
+            self.revoke(lease_id);
         }
         Err(self.lost_race("heartbeat", id))
     }
-}
 
-/// Follows etcd's watch stream on the prefix, waking the watcher on every event.
-/// A dropped stream is resumed from the revision after the last one seen, on the
-/// next endpoint, so nothing that happened meanwhile is missed.
-struct Follower {
-    endpoints: Vec<String>,
-    key: String,
-    agent: ureq::Agent,
-    wake: Sender<Wake>,
-    stop: Arc<AtomicBool>,
-}
-
-/// Stops the follower when the subscription is dropped.
-struct StopOnDrop(Arc<AtomicBool>);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-}
-
-impl Follower {
-    fn run(self) {
-        let mut next_revision: Option<i64> = None;
-        let mut attempt = 0usize;
-        while !self.stop.load(Ordering::Relaxed) {
-            let endpoint = &self.endpoints[attempt % self.endpoints.len()];
-            match self.follow(endpoint, &mut next_revision) {
-                Ok(()) => {}
-                Err(trouble) => {
-                    attempt += 1;
-                    if self.wake.send(Wake::Trouble(trouble)).is_err() {
-                        return;
+    /// The candidates an index range names for `query`, or None when the query has
+    /// no indexed filter. Builds the index first when the registry has none yet.
+    fn indexed_candidates(&self, query: &Query) -> Result<Option<BTreeSet<String>>> {
+        let range = match (query.tools.first(), query.tags.first()) {
+            (Some(tool), _) => self.index_range("tool", tool),
+            (None, Some(tag)) => self.index_range("tag", tag),
+            (None, None) => return Ok(None),
+        };
+        let wide = format!("{}/index/wide/", self.prefix());
+        for _ in 0..2 {
+            let keys_only = |key: &str, prefix: bool| {
+                let mut body = self.range_body(key, prefix, true);
+                body["keys_only"] = json!(true);
+                json!({ "request_range": body })
+            };
+            let answer = self.call(
+                "/v3/kv/txn",
+                &json!({ "success": [
+                    keys_only(&self.index_marker(), false),
+                    keys_only(&range, true),
+                    keys_only(&wide, true),
+                ] }),
+            )?;
+            let responses = answer["responses"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let keys = |i: usize| -> Vec<String> {
+                responses
+                    .get(i)
+                    .and_then(|r| r["response_range"]["kvs"].as_array())
+                    .map(|kvs| kvs.iter().filter_map(|kv| decode(&kv["key"])).collect())
+                    .unwrap_or_default()
+            };
+            if keys(0).is_empty() {
+                self.build_index()?;
+                continue;
+            }
+            let mut ids = BTreeSet::new();
+            for (i, start) in [(1, &range), (2, &wide)] {
+                for key in keys(i) {
+                    if let Some(id) = key.strip_prefix(start.as_str()) {
+                        ids.insert(id.to_owned());
                     }
-                    std::thread::sleep(Duration::from_millis(500));
+                }
+            }
+            return Ok(Some(ids));
+        }
+        Err(self.client.failure(
+            &self.client.shown,
+            "the index marker does not stay written (is the prefix writable?)",
+        ))
+    }
+
+    /// Fetches the entries `ids` name, in bounded read-only transactions; ids
+    /// whose entry is gone are skipped.
+    fn fetch(&self, ids: &BTreeSet<String>) -> Result<Vec<Entry>> {
+        let ids: Vec<&String> = ids.iter().collect();
+        let mut entries = Vec::with_capacity(ids.len());
+        let now = Timestamp::now();
+        for chunk in ids.chunks(MAX_TXN_OPS) {
+            let ops: Vec<Value> = chunk
+                .iter()
+                .map(|id| json!({ "request_range": self.range_body(&self.key(id), false, true) }))
+                .collect();
+            let answer = self.call("/v3/kv/txn", &json!({ "success": ops }))?;
+            for response in answer["responses"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                for kv in response["response_range"]["kvs"]
+                    .as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                {
+                    entries.push(parse_kv(&self.client, kv, now)?.entry);
                 }
             }
         }
+        Ok(entries)
     }
 
-    /// One watch stream, until it ends. Wakes once when it is established (the
-    /// watcher re-reads, covering the gap before the stream existed) and on every
-    /// batch of events.
-    fn follow(
-        &self,
-        endpoint: &str,
-        next_revision: &mut Option<i64>,
-    ) -> std::result::Result<(), String> {
-        let mut create = json!({
-            "key": B64.encode(&self.key),
-            "range_end": B64.encode(prefix_end(&self.key)),
-        });
-        if let Some(rev) = *next_revision {
-            create["start_revision"] = json!(rev.to_string());
-        }
-        let body = json!({ "create_request": create }).to_string();
-        let response = self
-            .agent
-            .post(&format!("{endpoint}/v3/watch"))
-            .header("Content-Type", "application/json")
-            .send(body.as_bytes())
-            .map_err(|e| format!("etcd watch on {endpoint}: {e}"))?;
-        let lines = BufReader::new(response.into_body().into_reader()).lines();
-        for line in lines {
-            let line = line.map_err(|e| format!("etcd watch on {endpoint}: {e}"))?;
-            let Ok(message) = serde_json::from_str::<Value>(&line) else {
-                continue;
-            };
-            let result = &message["result"];
-            if int(&result["compact_revision"]) > 0 {
-                // The history we asked for is gone: start over from now.
-                *next_revision = None;
-            } else if let Some(events) = result["events"].as_array() {
-                let last = events
-                    .iter()
-                    .map(|e| int(&e["kv"]["mod_revision"]))
-                    .max()
-                    .unwrap_or(0);
-                *next_revision = Some(last + 1);
-            } else if next_revision.is_none() {
-                *next_revision = Some(int(&result["header"]["revision"]) + 1);
+    /// Writes the index keys of every entry, for a registry written before the
+    /// index existed: bounded transactions, each applied only if its entries are
+    /// unchanged (a changed entry was rewritten, index and all, by its writer).
+    /// Then the marker, so this happens once.
+    fn build_index(&self) -> Result<()> {
+        let (kvs, _) = self.range(&self.servers(), true, false)?;
+        let mut batch: Vec<(&Kv, Vec<Value>)> = Vec::new();
+        let mut ops_in_batch = 0;
+        for kv in &kvs {
+            let ops: Vec<Value> = self.write_ops(&kv.entry, kv.lease, None)?.split_off(1);
+            if ops_in_batch + ops.len() > MAX_TXN_OPS {
+                self.index_batch(&batch)?;
+                batch.clear();
+                ops_in_batch = 0;
             }
-            if self.wake.send(Wake::Changed).is_err() || self.stop.load(Ordering::Relaxed) {
-                return Ok(());
-            }
+            ops_in_batch += ops.len();
+            batch.push((kv, ops));
         }
-        Err(format!("etcd watch on {endpoint} ended; resuming"))
+        self.index_batch(&batch)?;
+        self.call(
+            "/v3/kv/put",
+            &json!({ "key": B64.encode(self.index_marker()), "value": B64.encode(INDEX_VERSION) }),
+        )?;
+        Ok(())
+    }
+
+    fn index_batch(&self, batch: &[(&Kv, Vec<Value>)]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let compares: Vec<Value> = batch
+            .iter()
+            .map(|(kv, _)| {
+                json!({"key": B64.encode(self.key(&kv.entry.id)), "result": "EQUAL",
+                       "target": "MOD", "mod_revision": kv.mod_revision.to_string()})
+            })
+            .collect();
+        let ops: Vec<Value> = batch.iter().flat_map(|(_, ops)| ops.clone()).collect();
+        let answer = self.call(
+            "/v3/kv/txn",
+            &json!({ "compare": compares, "success": ops }),
+        )?;
+        if answer["succeeded"].as_bool() == Some(true) || batch.len() == 1 {
+            return Ok(());
+        }
+        // Some entry changed meanwhile: one transaction per entry instead.
+        for one in batch {
+            self.index_batch(std::slice::from_ref(one))?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses one key-value from etcd into an entry whose `expires_at`, for a key on
+/// an etcd lease, is `now + ttl` (Freshness::Listed).
+fn parse_kv(client: &Client, kv: &Value, now: Timestamp) -> Result<Kv> {
+    let key = decode(&kv["key"]).unwrap_or_default();
+    let value = decode(&kv["value"]).ok_or_else(|| client.failure(&key, "value is not base64"))?;
+    let mut entry: Entry = serde_json::from_str(&value).map_err(|e| {
+        client.failure(
+            &format!("{}: key {key}", client.shown),
+            format!("not an mcpreg entry: {e}"),
+        )
+    })?;
+    let lease = int(&kv["lease"]);
+    if lease != 0
+        && let Some(l) = entry.lease
+    {
+        set_expiry(&mut entry, l.ttl(), now);
+    }
+    Ok(Kv {
+        entry,
+        mod_revision: int(&kv["mod_revision"]),
+        lease,
+    })
+}
+
+/// The entry with its lease's `expires_at` blanked: what etcd stores of it.
+fn but_expiry(entry: &Entry) -> Entry {
+    let mut e = entry.clone();
+    if let Some(lease) = &mut e.lease {
+        lease.expires_at = e.registered_at;
+    }
+    e
+}
+
+fn set_expiry(entry: &mut Entry, left: Duration, now: Timestamp) {
+    if let Some(lease) = &mut entry.lease {
+        lease.expires_at = now.plus(left);
     }
 }
 
 impl Store for EtcdStore {
-    fn subscribe(&self, wake: Sender<Wake>) -> Result<Subscription> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let follower = Follower {
-            endpoints: self.endpoints.clone(),
-            key: format!("{}/servers/", self.prefix),
-            agent: crate::http_agent::agent(
-                ureq::Agent::config_builder()
-                    .http_status_as_error(true)
-                    .max_redirects(0)
-                    .proxy(None)
-                    .timeout_connect(Some(self.timeout))
-                    .build(),
-            ),
-            wake,
-            stop: stop.clone(),
-        };
-        std::thread::spawn(move || follower.run());
-        Ok(Subscription(Box::new(StopOnDrop(stop))))
+    fn subscribe(&self, wake: std::sync::mpsc::Sender<super::Wake>) -> Result<Subscription> {
+        follow::subscribe(&self.client, wake)
+    }
+
+    fn leases_expire_by_removal(&self) -> bool {
+        true
     }
 
     fn list(&self) -> Result<Vec<Entry>> {
-        let kvs = self.range(&format!("{}/servers/", self.prefix), true)?;
+        let (kvs, _) = self.range(&self.servers(), true, true)?;
         Ok(kvs.into_iter().map(|kv| kv.entry).collect())
     }
 
+    fn find(&self, query: &Query, now: Timestamp) -> Result<Vec<Entry>> {
+        let candidates = match self.indexed_candidates(query)? {
+            Some(ids) => self.fetch(&ids)?,
+            None => self.list()?,
+        };
+        // Every entry is checked: a stale index key never adds a wrong match.
+        Ok(candidates
+            .into_iter()
+            .filter(|e| query.matches(&e.view(), now))
+            .collect())
+    }
+
     fn get(&self, id: &str) -> Result<Option<Entry>> {
-        Ok(self.get_kv(id)?.map(|kv| kv.entry))
+        match self.get_kv(id)? {
+            Some(kv) => self.exact(kv),
+            None => Ok(None),
+        }
     }
 
     fn upsert(&self, id: &str, make: &mut dyn FnMut(Option<&Entry>) -> Entry) -> Result<Put> {
         for _ in 0..MAX_ATTEMPTS {
             let current = self.get_kv(id)?;
             let entry = make(current.as_ref().map(|kv| &kv.entry));
-            if current.as_ref().is_some_and(|kv| kv.entry == entry) {
-                return Ok(Put::Unchanged);
+            if let Some(kv) = &current {
+                if kv.entry == entry {
+                    return Ok(Put::Unchanged);
+                }
+                // The same declaration again, on a live lease of the same ttl: on
+                // etcd `expires_at` is the lease's, so renewing it is all there is
+                // to write, and a keepalive writes no revision.
+                if kv.lease != 0
+                    && kv.entry.lease.is_some()
+                    && but_expiry(&kv.entry) == but_expiry(&entry)
+                    && self.keepalive(kv.lease)?.is_some()
+                {
+                    return Ok(Put::Unchanged);
+                }
             }
-            let lease = match entry.lease {
-                Some(l) => self.grant(l.ttl_s)?,
-                None => 0,
+            // The same ttl keeps its lease (renewed), so a re-registration costs
+            // one write and no lease churn; a new ttl needs a new lease.
+            let old_lease = current.as_ref().map_or(0, |kv| kv.lease);
+            let same_ttl = current
+                .as_ref()
+                .and_then(|kv| kv.entry.lease)
+                .map(|l| l.ttl_s)
+                == entry.lease.map(|l| l.ttl_s);
+            let (lease, fresh) = match entry.lease {
+                Some(_) if old_lease != 0 && same_ttl && self.keepalive(old_lease)?.is_some() => {
+                    (old_lease, false)
+                }
+                Some(l) => (self.grant(l.ttl_s)?, true),
+                None => (0, false),
             };
             let expected = current.as_ref().map_or(0, |kv| kv.mod_revision);
-            if self.txn(id, expected, self.put_op(&entry, lease)?)? {
-                let old_lease = current.as_ref().map_or(0, |kv| kv.lease);
+            let ops = self.write_ops(&entry, lease, current.as_ref().map(|kv| &kv.entry))?;
+            if self.txn(id, expected, ops)? {
                 if old_lease != lease {
                     self.revoke(old_lease);
                 }
@@ -443,7 +553,9 @@ impl Store for EtcdStore {
                     Put::Created
                 });
             }
-            self.revoke(lease);
+            if fresh {
+                self.revoke(lease);
+            }
         }
         Err(self.lost_race("register", id))
     }
@@ -455,14 +567,18 @@ impl Store for EtcdStore {
     fn remove(&self, ids: &[String]) -> Result<Vec<bool>> {
         ids.iter()
             .map(|id| {
-                let answer = self.call(
-                    "/v3/kv/deleterange",
-                    &json!({ "key": B64.encode(self.key(id)), "prev_kv": true }),
-                )?;
-                if let Some(prev) = answer["prev_kvs"].as_array().and_then(|p| p.first()) {
-                    self.revoke(int(&prev["lease"]));
+                for _ in 0..MAX_ATTEMPTS {
+                    let Some(kv) = self.get_kv(id)? else {
+                        return Ok(false);
+                    };
+                    // The lease is left to run out by itself (it holds no key any
+                    // more): a watcher tells a removal from an expiry by whether
+                    // the lease is still there.
+                    if self.txn(id, kv.mod_revision, self.remove_ops(&kv.entry))? {
+                        return Ok(true);
+                    }
                 }
-                Ok(int(&answer["deleted"]) > 0)
+                Err(self.lost_race("deregister", id))
             })
             .collect()
     }
@@ -472,23 +588,37 @@ impl Store for EtcdStore {
         decide: &mut dyn FnMut(&Entry) -> Option<Edit>,
     ) -> Result<Vec<(String, Edit)>> {
         let mut applied = Vec::new();
-        for kv in self.range(&format!("{}/servers/", self.prefix), true)? {
+        let (kvs, _) = self.range(&self.servers(), true, false)?;
+        for kv in kvs {
             let Some(edit) = decide(&kv.entry) else {
                 continue;
             };
             let id = kv.entry.id.clone();
-            let op = match &edit {
-                Edit::Remove => self.delete_op(&id),
-                Edit::Replace(new) => self.put_op(new, kv.lease)?,
+            let ops = match &edit {
+                Edit::Remove => self.remove_ops(&kv.entry),
+                Edit::Replace(new) => self.write_ops(new, kv.lease, Some(&kv.entry))?,
             };
             // A key changed since it was read is left alone: the decision was
             // made on what is no longer there.
-            if self.txn(&id, kv.mod_revision, op)? {
+            if self.txn(&id, kv.mod_revision, ops)? {
                 applied.push((id, edit));
             }
         }
         Ok(applied)
     }
+}
+
+/// A tool or tag as one segment of a key: `/` and `%` percent-encoded.
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '/' => out.push_str("%2F"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The smallest key greater than every key starting with `prefix`.
@@ -517,10 +647,6 @@ fn int(v: &Value) -> i64 {
     }
 }
 
-fn snippet(text: &str) -> String {
-    text.chars().take(200).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,25 +655,20 @@ mod tests {
         Options {
             timeout: Duration::from_secs(1),
             etcd_timeout: Duration::from_secs(1),
+            etcd: Access::default(),
         }
     }
 
     #[test]
-    fn locations_name_endpoints_and_a_prefix() {
-        let s = EtcdStore::new("etcd://127.0.0.1:2379,[::1]:2380/team/a/", &options()).unwrap();
-        assert_eq!(s.endpoints, ["http://127.0.0.1:2379", "http://[::1]:2380"]);
+    fn keys_live_under_the_prefix() {
+        let s = EtcdStore::new("etcd://127.0.0.1:2379/team/a/", &options()).unwrap();
         assert_eq!(s.key("x"), "/team/a/servers/x");
+        assert_eq!(
+            s.index_range("tool", "a/b%c"),
+            "/team/a/index/tool/a%2Fb%25c/"
+        );
         let d = EtcdStore::new("etcd://localhost:2379", &options()).unwrap();
         assert_eq!(d.key("x"), "/mcpreg/servers/x");
-        for bad in [
-            "etcd://",
-            "etcd://host",
-            "etcd://host:0/x",
-            "etcd://:2379",
-            "etcd://h:1,/x",
-        ] {
-            assert!(EtcdStore::new(bad, &options()).is_err(), "{bad} accepted");
-        }
     }
 
     #[test]

@@ -28,14 +28,29 @@ pub enum Touched {
 }
 
 /// Why a watcher wakes up.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Wake {
     /// The registry may have changed: read it again.
     Changed,
+    /// The whole registry as it is now: at the start of a change stream, and
+    /// again whenever the stream lost history (a compaction).
+    Snapshot(Vec<Entry>),
+    /// What changed since the last wake, in the order it happened; applied to
+    /// what the watcher holds, without reading the registry.
+    Events(Vec<Event>),
     /// The source of change events has a problem (it keeps trying).
     Trouble(String),
     /// Stop watching (a signal arrived).
     Stop,
+}
+
+/// One change a store's change stream carries.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// The entry was written (created or changed).
+    Put(Box<Entry>),
+    /// The entry with this id is gone: removed, or (`expired`) its lease ran out.
+    Removed { id: String, expired: bool },
 }
 
 /// Keeps a change subscription alive; dropping it stops the watching.
@@ -96,10 +111,18 @@ pub trait Store {
         Ok(())
     }
 
-    /// Sends `Wake::Changed` on `wake` whenever the registry may have changed,
-    /// until the subscription is dropped. Spurious wakes are allowed; missed
-    /// changes are not: a watcher re-reads after each wake.
+    /// Tells `wake` whenever the registry may have changed, until the subscription
+    /// is dropped: `Wake::Changed` (re-read; spurious wakes are allowed), or a
+    /// `Wake::Snapshot` followed by `Wake::Events` that carry the changes
+    /// themselves, none missed and none repeated. Shared by `watch` and `serve`.
     fn subscribe(&self, wake: std::sync::mpsc::Sender<Wake>) -> Result<Subscription>;
+
+    /// Whether a lease that runs out removes the entry (etcd) rather than leaving
+    /// it expired until a prune (the file). A watcher of such a store learns of
+    /// expiry from the removal, not from the clock: an entry it holds stays live.
+    fn leases_expire_by_removal(&self) -> bool {
+        false
+    }
 
     /// Offers every entry to `decide` and applies the edits it returns, all in one
     /// atomic step. Returns the ids and edits applied.
@@ -116,13 +139,17 @@ pub struct Options {
     pub timeout: Duration,
     /// How long any one request to etcd may take.
     pub etcd_timeout: Duration,
+    /// TLS and credentials for etcd.
+    pub etcd: EtcdAccess,
 }
+
+pub use etcd::{Access as EtcdAccess, Password as EtcdPassword};
 
 /// Opens the store `location` names: a path ending .json/.yaml/.yml, or none for
 /// the default file in the user's data folder.
 pub fn open(location: Option<&str>, options: &Options) -> Result<Box<dyn Store>> {
     match location {
-        Some(url) if url.starts_with("etcd://") => {
+        Some(url) if url.starts_with("etcd://") || url.starts_with("etcds://") => {
             Ok(Box::new(etcd::EtcdStore::new(url, options)?))
         }
         Some(path) => Ok(Box::new(file::FileStore::new(

@@ -200,7 +200,7 @@ fn global_options_work_after_the_command_and_from_the_environment(reg: &Reg) {
     let after = reg.run(&["list", "--json"]).ok().json();
     assert_eq!(after[0]["id"], id.as_str());
     let env = finish(
-        mcpreg()
+        reg.bare()
             .env("MCPREG_REGISTRY", reg.location())
             .env("MCPREG_FORMAT", "ids")
             .arg("list")

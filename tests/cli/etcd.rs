@@ -21,6 +21,19 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// Starts an etcd that dies with the thread that started it, so a panicking test
+/// run leaves no etcd behind.
+fn spawn_dying_with_thread(cmd: &mut Command) -> Child {
+    // SAFETY: prctl is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    cmd.spawn().expect("start etcd")
+}
+
 /// Whether etcd is installed; panics under MCPREG_REQUIRE_PEERS=1 when it is not.
 fn available() -> bool {
     let found = Command::new("etcd")
@@ -78,15 +91,7 @@ impl Node {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        // SAFETY: prctl is async-signal-safe. The server dies with the thread that
-        // started it, so a panicking test run leaves no etcd behind.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        self.child = Some(cmd.spawn().expect("start etcd"));
+        self.child = Some(spawn_dying_with_thread(&mut cmd));
     }
 
     pub fn endpoint(&self) -> String {
@@ -184,6 +189,10 @@ pub struct Shared {
 }
 
 impl Shared {
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     pub fn fresh_prefix(&self) -> String {
         let n = self.prefixes.fetch_add(1, Ordering::SeqCst);
         format!("etcd://{}/t{}-{n}", self.endpoint, std::process::id())
@@ -415,4 +424,894 @@ fn an_unreachable_etcd_is_exit_2_naming_the_endpoints_within_the_timeout() {
     let (run, took) = list(&url);
     run.code(2);
     assert!(took < bound, "{took:?}, bound {bound:?}");
+}
+
+// ---------------------------------------------------------------------------
+// etcd over TLS, with client certificates and authentication
+// ---------------------------------------------------------------------------
+
+/// The password of the user the shared secure suite runs as.
+const PASSWORD: &str = "s3cret-Pw-not-in-any-output";
+/// How long the secure etcd's tokens live unused.
+const TOKEN_TTL_S: u64 = 4;
+/// The prefix under which that user's role grants read and write.
+const GRANTED: &str = "/granted/";
+
+/// Certificates made for one test server with openssl: a CA, a server
+/// certificate for 127.0.0.1, a client certificate, and an unrelated CA.
+pub struct Certs {
+    pub dir: PathBuf,
+}
+
+impl Certs {
+    pub fn path(&self, name: &str) -> String {
+        self.dir.join(name).to_string_lossy().into_owned()
+    }
+
+    fn make(dir: &Path) -> Option<Certs> {
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .stdin(Stdio::null())
+                .output();
+            match out {
+                Ok(o) if o.status.success() => true,
+                Ok(o) => panic!(
+                    "openssl {args:?} failed: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                ),
+                Err(_) => false,
+            }
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
+        for ca in ["ca", "other-ca"] {
+            let mut args = vec!["req", "-x509"];
+            args.extend(ec);
+            let (key, crt, subj) = (
+                format!("{ca}.key"),
+                format!("{ca}.crt"),
+                format!("/CN=mcpreg test {ca}"),
+            );
+            args.extend([
+                "-keyout",
+                &key,
+                "-out",
+                &crt,
+                "-subj",
+                &subj,
+                "-days",
+                "2",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ]);
+            if !openssl(&args) {
+                assert!(
+                    std::env::var("MCPREG_REQUIRE_PEERS").as_deref() != Ok("1"),
+                    "MCPREG_REQUIRE_PEERS=1 but openssl is not installed"
+                );
+                eprintln!("skipped: openssl is not installed (scripts/test installs it)");
+                return None;
+            }
+        }
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("client.ext"),
+            "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        // etcd refuses a client certificate with a CommonName on its JSON gateway
+        // (the CN would name an etcd user the gateway cannot pass on).
+        for (name, subj) in [
+            ("server", "/CN=127.0.0.1"),
+            ("client", "/O=mcpreg test client"),
+        ] {
+            let mut args = vec!["req"];
+            args.extend(ec);
+            let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
+            args.extend(["-keyout", &key, "-out", &csr, "-subj", subj]);
+            openssl(&args);
+            let (crt, ext) = (format!("{name}.crt"), format!("{name}.ext"));
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &crt,
+                "-days",
+                "2",
+                "-extfile",
+                &ext,
+            ]);
+        }
+        Some(Certs {
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The environment that points mcpreg at these certificates.
+    fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("MCPREG_ETCD_CACERT".into(), self.path("ca.crt")),
+            ("MCPREG_ETCD_CERT".into(), self.path("client.crt")),
+            ("MCPREG_ETCD_KEY".into(), self.path("client.key")),
+        ]
+    }
+
+    /// An HTTP agent presenting the client certificate, for the test's own setup.
+    fn agent(&self) -> ureq::Agent {
+        use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
+        let read = |n: &str| std::fs::read(self.dir.join(n)).unwrap();
+        let ca = Certificate::from_pem(&read("ca.crt")).unwrap();
+        let cert = Certificate::from_pem(&read("client.crt")).unwrap();
+        let key = PrivateKey::from_pem(&read("client.key")).unwrap();
+        let tls = TlsConfig::builder()
+            .root_certs(RootCerts::new_with_certs(&[ca]))
+            .client_cert(Some(ClientCert::new_with_certs(&[cert], key)))
+            .build();
+        ureq::Agent::config_builder()
+            .tls_config(tls)
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into()
+    }
+}
+
+/// A single-member etcd serving https only, requiring client certificates,
+/// with authentication enabled and tokens that expire after TOKEN_TTL_S idle
+/// seconds: long enough that a loaded machine does not let a fresh token lapse
+/// before its first use, short enough for a test to outwait.
+pub struct Secure {
+    pub endpoint: String,
+    pub certs: Certs,
+    prefixes: AtomicUsize,
+    // Kept for the life of the test process (the server is in a static, never
+    // dropped; PDEATHSIG ends it with the process).
+    _child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Secure {
+    fn start() -> Option<Secure> {
+        if !available() {
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let certs = Certs::make(dir.path())?;
+        let (client, peer) = (free_port(), free_port());
+        let client_url = format!("https://127.0.0.1:{client}");
+        let peer_url = format!("http://127.0.0.1:{peer}");
+        let mut cmd = Command::new("etcd");
+        cmd.args(["--name", "secure", "--data-dir"])
+            .arg(dir.path().join("data"))
+            .args([
+                "--listen-client-urls",
+                &client_url,
+                "--advertise-client-urls",
+                &client_url,
+            ])
+            .args([
+                "--listen-peer-urls",
+                &peer_url,
+                "--initial-advertise-peer-urls",
+                &peer_url,
+            ])
+            .args(["--initial-cluster", &format!("secure={peer_url}")])
+            .args(["--cert-file", &certs.path("server.crt")])
+            .args(["--key-file", &certs.path("server.key")])
+            .args(["--trusted-ca-file", &certs.path("ca.crt")])
+            .args([
+                "--client-cert-auth",
+                "--auth-token",
+                "simple",
+                "--auth-token-ttl",
+                &TOKEN_TTL_S.to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = spawn_dying_with_thread(&mut cmd);
+        let endpoint = format!("127.0.0.1:{client}");
+        let secure = Secure {
+            endpoint,
+            certs,
+            prefixes: AtomicUsize::new(0),
+            _child: child,
+            _dir: dir,
+        };
+        secure.set_up_auth();
+        Some(secure)
+    }
+
+    /// One request to the gateway as the test itself (the client certificate's
+    /// CN is no etcd user, so this works only until auth is enabled).
+    fn gateway(
+        &self,
+        agent: &ureq::Agent,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let url = format!("https://{}{path}", self.endpoint);
+        let mut response = agent
+            .post(&url)
+            .send(body.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        let status = response.status();
+        let text = response.body_mut().read_to_string().unwrap();
+        assert!(status.is_success(), "{url}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Users: root; `mcpreg` with read and write under GRANTED only; `outsider`
+    /// with a role on another prefix. Then authentication is switched on.
+    fn set_up_auth(&self) {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let agent = self.certs.agent();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let url = format!("https://{}/v3/kv/range", self.endpoint);
+            if agent
+                .post(&url)
+                .send(r#"{"key":"AA=="}"#.as_bytes())
+                .is_ok_and(|r| r.status().is_success())
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the secure etcd never answered on {url}"
+            );
+            sleep(Duration::from_millis(100));
+        }
+        let g = |path: &str, body: serde_json::Value| self.gateway(&agent, path, body);
+        for (user, password, role, prefix) in [
+            ("root", "root-pw", "root", None),
+            ("mcpreg", PASSWORD, "registry", Some(GRANTED)),
+            ("outsider", "outsider-pw", "elsewhere", Some("/elsewhere/")),
+        ] {
+            g(
+                "/v3/auth/user/add",
+                serde_json::json!({"name": user, "password": password}),
+            );
+            g("/v3/auth/role/add", serde_json::json!({"name": role}));
+            if let Some(prefix) = prefix {
+                let end = format!("{}0", prefix.trim_end_matches('/'));
+                g(
+                    "/v3/auth/role/grant",
+                    serde_json::json!({"name": role, "perm": {"permType": "READWRITE", "key": b64(prefix), "range_end": b64(&end)}}),
+                );
+            }
+            g(
+                "/v3/auth/user/grant",
+                serde_json::json!({"user": user, "role": role}),
+            );
+        }
+        g("/v3/auth/enable", serde_json::json!({}));
+    }
+
+    /// A location and environment for a fresh prefix the user `mcpreg` may use.
+    pub fn fresh_prefix(&self) -> (String, Vec<(String, String)>) {
+        let n = self.prefixes.fetch_add(1, Ordering::SeqCst);
+        let location = format!(
+            "etcds://mcpreg@{}{GRANTED}t{}-{n}",
+            self.endpoint,
+            std::process::id()
+        );
+        let mut env = self.certs.env();
+        env.push(("MCPREG_ETCD_PASSWORD".into(), PASSWORD.into()));
+        // A TLS handshake and a login (a raft write in etcd) per process: on a
+        // loaded 2-core debug run with 16 writers that can take more than 5 s.
+        env.push(("MCPREG_ETCD_TIMEOUT".into(), "20s".into()));
+        (location, env)
+    }
+}
+
+pub fn secure() -> Option<&'static Secure> {
+    static SECURE: OnceLock<Option<Secure>> = OnceLock::new();
+    SECURE
+        .get_or_init(|| {
+            // As for `shared`: the thread that starts the server never ends, so
+            // PDEATHSIG fires only when the test process does.
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(Secure::start());
+                loop {
+                    std::thread::park();
+                }
+            });
+            rx.recv().ok().flatten()
+        })
+        .as_ref()
+}
+
+// ---------------------------------------------------------------------------
+// Talking to etcd beside mcpreg, to see what it wrote
+// ---------------------------------------------------------------------------
+
+fn b64(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// One request to a plain etcd's JSON gateway.
+fn gateway(endpoint: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let url = format!("http://{endpoint}{path}");
+    let mut response = ureq::post(&url)
+        .send(body.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let text = response.body_mut().read_to_string().unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
+}
+
+fn int(v: &serde_json::Value) -> i64 {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// etcd's current revision.
+fn revision(endpoint: &str) -> i64 {
+    int(&gateway(
+        endpoint,
+        "/v3/kv/range",
+        serde_json::json!({"key": b64("/")}),
+    )["header"]["revision"])
+}
+
+/// The keys under `prefix`.
+fn keys(endpoint: &str, prefix: &str) -> Vec<String> {
+    let end = {
+        let mut b = prefix.as_bytes().to_vec();
+        let last = b.pop().unwrap();
+        b.push(last + 1);
+        String::from_utf8(b).unwrap()
+    };
+    let answer = gateway(
+        endpoint,
+        "/v3/kv/range",
+        serde_json::json!({"key": b64(prefix), "range_end": b64(&end), "keys_only": true}),
+    );
+    answer["kvs"]
+        .as_array()
+        .map(|kvs| {
+            kvs.iter()
+                .map(|kv| {
+                    use base64::Engine;
+                    let raw = base64::engine::general_purpose::STANDARD
+                        .decode(kv["key"].as_str().unwrap())
+                        .unwrap();
+                    String::from_utf8(raw).unwrap()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The prefix part of an etcd:// location.
+fn prefix_of(location: &str) -> String {
+    let rest = location.split_once("://").unwrap().1;
+    rest[rest.find('/').unwrap()..].to_owned()
+}
+
+#[test]
+fn heartbeats_renew_the_lease_and_write_no_revision() {
+    let Some(reg) = Reg::etcd() else { return };
+    let endpoint = shared().unwrap().endpoint().to_owned();
+    let id = reg.register("hb", &["--ttl", "30s", "--tool", "t"]);
+    let before = reg.entry(&id);
+    let start = revision(&endpoint);
+    for _ in 0..5 {
+        reg.run(&["heartbeat", &id]).ok();
+    }
+    // Other tests share this etcd: nothing under our prefix may have moved.
+    let prefix = prefix_of(reg.location());
+    let answer = gateway(
+        &endpoint,
+        "/v3/kv/range",
+        serde_json::json!({"key": b64(&format!("{prefix}/servers/{id}"))}),
+    );
+    let mod_revision = int(&answer["kvs"][0]["mod_revision"]);
+    assert!(
+        mod_revision <= start,
+        "a heartbeat wrote the entry (revision {mod_revision} > {start})"
+    );
+    let after = reg.entry(&id);
+    assert_eq!(after["lease"]["ttl_s"], 30);
+    assert_eq!(after["updated_at"], before["updated_at"]);
+    // The lease etcd removed (here revoked by hand) takes the entry with it:
+    // a heartbeat then finds nothing, exit 1.
+    let lease = int(&answer["kvs"][0]["lease"]);
+    assert_ne!(lease, 0, "the entry is on an etcd lease");
+    gateway(
+        &endpoint,
+        "/v3/lease/revoke",
+        serde_json::json!({"ID": lease.to_string()}),
+    );
+    reg.run(&["heartbeat", &id]).code(1).stderr_has(&id);
+    assert!(
+        keys(&endpoint, &format!("{prefix}/")).is_empty(),
+        "index keys outlived their lease"
+    );
+}
+
+#[test]
+fn find_by_tool_and_tag_reads_the_index_which_follows_every_write() {
+    let Some(reg) = Reg::etcd() else { return };
+    let endpoint = shared().unwrap().endpoint().to_owned();
+    let prefix = prefix_of(reg.location());
+    let a = reg.register(
+        "a",
+        &["--tool", "read/file", "--tag", "prod", "--ttl", "1h"],
+    );
+    let b = reg.register("b", &["--tool", "query", "--tag", "prod"]);
+    let ids = |args: &[&str]| {
+        let mut all = vec!["find", "--format", "ids"];
+        all.extend_from_slice(args);
+        reg.run(&all).stdout
+    };
+    assert_eq!(ids(&["--tool", "read/file"]), format!("{a}\n"));
+    assert_eq!(ids(&["--tag", "prod"]), format!("{a}\n{b}\n"));
+    assert!(
+        keys(&endpoint, &format!("{prefix}/index/tool/read%2Ffile/"))
+            .contains(&format!("{prefix}/index/tool/read%2Ffile/{a}")),
+        "no index key for a's tool"
+    );
+    // A changed tool list moves the index keys in the same transaction.
+    reg.register(
+        "a",
+        &[
+            "--id",
+            &a,
+            "--tool",
+            "write_file",
+            "--tag",
+            "prod",
+            "--ttl",
+            "1h",
+        ],
+    );
+    reg.run(&["find", "--tool", "read/file"]).code(1);
+    assert!(keys(&endpoint, &format!("{prefix}/index/tool/read%2Ffile/")).is_empty());
+    assert_eq!(ids(&["--tool", "write_file"]), format!("{a}\n"));
+    // An index key whose entry is gone (written by hand here) is ignored.
+    gateway(
+        &endpoint,
+        "/v3/kv/put",
+        serde_json::json!({"key": b64(&format!("{prefix}/index/tool/query/ghost")), "value": ""}),
+    );
+    assert_eq!(ids(&["--tool", "query"]), format!("{b}\n"));
+    // Deregistering removes the entry and its index keys together.
+    reg.run(&["deregister", &b]).ok();
+    assert_eq!(
+        keys(&endpoint, &format!("{prefix}/index/tag/")),
+        vec![format!("{prefix}/index/tag/prod/{a}")]
+    );
+}
+
+#[test]
+fn a_registry_written_before_the_index_gets_one_on_first_use() {
+    let Some(reg) = Reg::etcd() else { return };
+    let endpoint = shared().unwrap().endpoint().to_owned();
+    let prefix = prefix_of(reg.location());
+    // 250 entries as an older mcpreg wrote them: no index keys, no marker; more
+    // than one transaction's worth of index keys.
+    for i in 0..250 {
+        let entry = serde_json::json!({
+            "id": format!("old-{i:03}"), "name": "old",
+            "transport": {"type": "stdio", "command": "/bin/old"},
+            "tools": [{"name": format!("tool-{}", i % 5)}, {"name": "common"}],
+            "tags": ["legacy"],
+            "registered_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:00:00Z",
+        });
+        gateway(
+            &endpoint,
+            "/v3/kv/put",
+            serde_json::json!({"key": b64(&format!("{prefix}/servers/old-{i:03}")), "value": b64(&entry.to_string())}),
+        );
+    }
+    let found = reg
+        .run(&["find", "--tool", "tool-3", "--format", "ids"])
+        .ok()
+        .stdout;
+    assert_eq!(found.lines().count(), 50, "{found}");
+    assert!(found.lines().all(|id| id.starts_with("old-")));
+    assert_eq!(
+        keys(&endpoint, &format!("{prefix}/index/version")).len(),
+        1,
+        "no index marker"
+    );
+    assert_eq!(
+        keys(&endpoint, &format!("{prefix}/index/tool/common/")).len(),
+        250
+    );
+    let tagged = reg
+        .run(&["find", "--tag", "legacy", "--format", "ids"])
+        .ok()
+        .stdout;
+    assert_eq!(tagged.lines().count(), 250);
+}
+
+#[test]
+fn a_user_without_the_role_is_refused_with_exit_2_naming_user_and_prefix() {
+    let Some(secure) = secure() else { return };
+    let (location, mut env) = secure.fresh_prefix();
+    let outsider = location.replace("mcpreg@", "outsider@");
+    env.retain(|(k, _)| k != "MCPREG_ETCD_PASSWORD");
+    let run = |args: &[&str]| {
+        finish(
+            mcpreg()
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .env("MCPREG_ETCD_PASSWORD", "outsider-pw")
+                .args(["--registry", &outsider])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let prefix = prefix_of(&location);
+    run(&["register", "--name", "x", "--", "/bin/x"])
+        .code(2)
+        .stderr_has("permission denied")
+        .stderr_has("user outsider")
+        .stderr_has(&prefix);
+    run(&["list"]).code(2).stderr_has("user outsider");
+    // Nothing was written: the rightful user sees an empty prefix.
+    let mut reg = Reg::new();
+    reg.set_location(location.clone());
+    reg.env = secure.fresh_prefix().1;
+    assert!(reg.ids().is_empty());
+    // A wrong password names the user, never the password.
+    let wrong = finish(
+        mcpreg()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("MCPREG_ETCD_PASSWORD", "not-the-password")
+            .args(["--registry", &location, "list"])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has("user mcpreg could not log in");
+    assert!(
+        !wrong.stderr.contains("not-the-password"),
+        "{}",
+        wrong.stderr
+    );
+}
+
+#[test]
+fn a_wrong_ca_or_no_client_certificate_is_exit_2_naming_the_endpoint() {
+    let Some(secure) = secure() else { return };
+    let (location, env) = secure.fresh_prefix();
+    let started = Instant::now();
+    let run = finish(
+        mcpreg()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("MCPREG_ETCD_CACERT", secure.certs.path("other-ca.crt"))
+            .args(["--registry", &location, "list"])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has(&format!("https://{}", secure.endpoint))
+    .stderr_has("TLS");
+    assert!(run.stdout.is_empty());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "a certificate error was retried"
+    );
+    // Without the client certificate, etcd's --client-cert-auth refuses us.
+    let mut bare = env.clone();
+    bare.retain(|(k, _)| k != "MCPREG_ETCD_CERT" && k != "MCPREG_ETCD_KEY");
+    finish(
+        mcpreg()
+            .envs(bare.iter().map(|(k, v)| (k, v)))
+            .args(["--registry", &location, "--etcd-timeout", "2s", "list"])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has(&format!("https://{}", secure.endpoint));
+    // Certificates for a plain etcd:// registry are a mistake, said so.
+    finish(
+        mcpreg()
+            .args([
+                "--registry",
+                "etcd://127.0.0.1:1/x",
+                "--etcd-cacert",
+                "/nonexistent",
+                "list",
+            ])
+            .output()
+            .unwrap(),
+    )
+    .code(2)
+    .stderr_has("etcds://");
+}
+
+#[test]
+fn etcdctl_environment_variables_are_honoured() {
+    let Some(secure) = secure() else { return };
+    let (location, _) = secure.fresh_prefix();
+    let run = |args: &[&str]| {
+        finish(
+            mcpreg()
+                .env("ETCDCTL_CACERT", secure.certs.path("ca.crt"))
+                .env("ETCDCTL_CERT", secure.certs.path("client.crt"))
+                .env("ETCDCTL_KEY", secure.certs.path("client.key"))
+                .env("MCPREG_ETCD_PASSWORD", PASSWORD)
+                .args(["--registry", &location])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let id = run(&[
+        "register", "--name", "viaenv", "--tool", "t", "--", "/bin/v",
+    ])
+    .ok()
+    .stdout;
+    assert_eq!(
+        run(&["find", "--tool", "t", "--format", "ids"]).ok().stdout,
+        id
+    );
+    // The password may also come from a file, and a user from the flag.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pw");
+    std::fs::write(&file, format!("{PASSWORD}\n")).unwrap();
+    let plain = location.replace("mcpreg@", "");
+    let listed = finish(
+        mcpreg()
+            .env("ETCDCTL_CACERT", secure.certs.path("ca.crt"))
+            .env("ETCDCTL_CERT", secure.certs.path("client.crt"))
+            .env("ETCDCTL_KEY", secure.certs.path("client.key"))
+            .args([
+                "--registry",
+                &plain,
+                "--etcd-user",
+                "mcpreg",
+                "--etcd-password-file",
+            ])
+            .arg(&file)
+            .args(["list", "--format", "ids"])
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    assert_eq!(listed.stdout, id);
+}
+
+#[test]
+fn an_expired_token_is_renewed_without_the_user_noticing() {
+    let Some(secure) = secure() else { return };
+    let mut reg = Reg::new();
+    let (location, env) = secure.fresh_prefix();
+    reg.set_location(location);
+    reg.env = env;
+    // Tokens of the secure etcd expire after TOKEN_TTL_S idle seconds; this
+    // keepalive heartbeats every 6 s (ttl/3), so each heartbeat meets an expired
+    // token and must log in again.
+    let child = reg
+        .cmd(&[
+            "-v",
+            "register",
+            "--name",
+            "kept",
+            "--ttl",
+            "18s",
+            "--keepalive",
+            "--",
+            "/bin/k",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while reg.ids().is_empty() {
+        assert!(Instant::now() < deadline, "never registered");
+        sleep(Duration::from_millis(100));
+    }
+    sleep(Duration::from_secs(2 * 6 + 2));
+    let id = reg.ids();
+    assert_eq!(id.len(), 1, "the entry expired: heartbeats failed");
+    // SAFETY: kill has no memory preconditions.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("failed"), "{stderr}");
+    assert!(stderr.matches(": heartbeat").count() >= 2, "{stderr}");
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
+    assert!(reg.ids().is_empty(), "not deregistered on SIGTERM");
+}
+
+#[test]
+fn a_password_in_the_registry_url_is_refused_and_never_echoed() {
+    for location in [
+        "etcd://ops:hunter2@127.0.0.1:1/x",
+        "etcds://ops:hunter2@127.0.0.1:1",
+    ] {
+        let run = finish(
+            mcpreg()
+                .args(["--registry", location, "list"])
+                .output()
+                .unwrap(),
+        )
+        .code(2)
+        .stderr_has("ops:***@");
+        assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    }
+    // A user in the URL with an unreachable etcd: the message names the user only.
+    let run = finish(
+        mcpreg()
+            .env("MCPREG_ETCD_PASSWORD", "hunter2")
+            .args([
+                "--registry",
+                "etcd://ops@127.0.0.1:1/x",
+                "--etcd-timeout",
+                "1s",
+                "list",
+            ])
+            .output()
+            .unwrap(),
+    )
+    .code(2);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}
+
+/// A loopback TCP relay in front of etcd that can cut every connection and refuse
+/// new ones, as a network partition would, then heal.
+struct Relay {
+    port: u16,
+    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Relay {
+    fn start(upstream: String) -> Relay {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::{Arc, Mutex};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let open: Arc<Mutex<Vec<std::net::TcpStream>>> = Arc::default();
+        let (c, o) = (cut.clone(), open.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                if c.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused
+                }
+                let Ok(server) = std::net::TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                let mut held = o.lock().unwrap();
+                held.push(client.try_clone().unwrap());
+                held.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Relay { port, cut, open }
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        for s in self.open.lock().unwrap().drain(..) {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn heal(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_watch_that_cannot_resume_after_a_compaction_reads_again_and_misses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(nodes) = cluster(dir.path(), 1) else {
+        return;
+    };
+    let endpoint = nodes[0].endpoint();
+    let direct = format!("etcd://{endpoint}/compact");
+    let relay = Relay::start(endpoint.clone());
+    let relayed = format!("etcd://127.0.0.1:{}/compact", relay.port);
+    let run = |args: &[&str]| {
+        finish(
+            mcpreg()
+                .args(["--registry", &direct])
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    for id in ["a", "b"] {
+        run(&[
+            "register", "--name", id, "--id", id, "--tool", "t", "--", "/bin/x",
+        ])
+        .ok();
+    }
+    let mut watch = mcpreg()
+        .args(["--registry", &relayed, "watch", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let e: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let _ = tx.send(format!(
+                "{} {}",
+                e["event"].as_str().unwrap(),
+                e["id"].as_str().unwrap()
+            ));
+        }
+    });
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("an event within 30 s")
+    };
+    assert_eq!([next(), next()], ["present a", "present b"]);
+    // While the watch is cut off: changes, then a compaction of their history.
+    relay.cut();
+    run(&[
+        "register", "--name", "c", "--id", "c", "--tool", "t", "--", "/bin/x",
+    ])
+    .ok();
+    run(&["deregister", "a"]).ok();
+    run(&[
+        "register", "--name", "b", "--id", "b", "--tool", "u", "--", "/bin/x",
+    ])
+    .ok();
+    let rev = revision(&endpoint);
+    gateway(
+        &endpoint,
+        "/v3/kv/compaction",
+        serde_json::json!({"revision": rev.to_string(), "physical": true}),
+    );
+    relay.heal();
+    let mut got = vec![next(), next(), next()];
+    got.sort();
+    assert_eq!(got, ["added c", "removed a", "updated b"]);
+    // And the stream goes on from the read: one event per later write, no repeat.
+    run(&["register", "--name", "d", "--id", "d", "--", "/bin/x"]).ok();
+    assert_eq!(next(), "added d");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(500)).is_err(),
+        "an event was repeated"
+    );
+    let _ = watch.kill();
+    let _ = watch.wait();
 }

@@ -12,6 +12,8 @@ pub struct Reg {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
     location: String,
+    /// Environment every command gets (the secure etcd's certificates and password).
+    pub env: Vec<(String, String)>,
 }
 
 pub struct Run {
@@ -86,6 +88,7 @@ impl Reg {
             dir,
             path,
             location,
+            env: Vec::new(),
         }
     }
 
@@ -94,6 +97,23 @@ impl Reg {
         let mut reg = Self::new();
         reg.set_location(crate::etcd::shared()?.fresh_prefix());
         Some(reg)
+    }
+
+    /// A fresh prefix in the shared etcd with TLS, client certificates and
+    /// authentication, as a user whose role grants only the prefixes under test.
+    pub fn etcd_secure() -> Option<Self> {
+        let mut reg = Self::new();
+        let (location, env) = crate::etcd::secure()?.fresh_prefix();
+        reg.set_location(location);
+        reg.env = env;
+        Some(reg)
+    }
+
+    /// The binary with this registry's environment but no --registry.
+    pub fn bare(&self) -> Command {
+        let mut cmd = mcpreg();
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
     }
 
     pub fn set_location(&mut self, location: String) {
@@ -113,7 +133,15 @@ impl Reg {
         if self.is_file() {
             String::from_utf8_lossy(&self.bytes().unwrap_or_default()).into_owned()
         } else {
-            self.run(&["list", "--json"]).ok().stdout
+            // On etcd `expires_at` is derived from the lease at each read (now +
+            // ttl), not stored: what the registry holds is everything else.
+            let mut entries = self.run(&["list", "--json"]).ok().json();
+            for e in entries.as_array_mut().into_iter().flatten() {
+                if let Some(lease) = e.get_mut("lease").and_then(|l| l.as_object_mut()) {
+                    lease.remove("expires_at");
+                }
+            }
+            serde_json::to_string_pretty(&entries).unwrap_or_default()
         }
     }
 
@@ -125,7 +153,7 @@ impl Reg {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = mcpreg();
+        let mut cmd = self.bare();
         cmd.arg("--registry").arg(&self.location).args(args);
         cmd
     }
@@ -212,8 +240,8 @@ impl Rng {
     }
 }
 
-/// Runs each listed test, a `fn(&Reg)`, against a registry file and against etcd,
-/// so the two backends cannot drift apart.
+/// Runs each listed test, a `fn(&Reg)`, against a registry file, against etcd, and
+/// against etcd over TLS with authentication, so the backends cannot drift apart.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod file {
@@ -221,6 +249,9 @@ macro_rules! on_both_backends {
         }
         mod etcd {
             $( #[test] fn $name() { if let Some(reg) = crate::support::Reg::etcd() { super::$name(&reg); } } )*
+        }
+        mod etcd_secure {
+            $( #[test] fn $name() { if let Some(reg) = crate::support::Reg::etcd_secure() { super::$name(&reg); } } )*
         }
     };
 }
