@@ -9,6 +9,7 @@ pub mod id;
 pub mod model;
 pub mod query;
 pub mod registration;
+pub mod search;
 pub mod time;
 
 pub use model::{Entry, HealthStatus, LeaseState, Transport};
