@@ -167,11 +167,21 @@ pub fn is_stop_word(word: &str) -> bool {
 /// are written: at anything not a letter or digit (`read_text_file`,
 /// `read-text-file`), and where a lower-case letter or digit meets an upper-case
 /// one (`readTextFile`) or an acronym meets a word (`HTTPServer` is `http server`).
+/// A possessive `'s` is dropped.
 pub fn words(text: &str, mut each: impl FnMut(&str)) {
     let mut word = String::new();
     let mut prev: Option<char> = None;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        // A possessive's 's says nothing: "website's" is "website".
+        if matches!(c, '\'' | '\u{2019}') && prev.is_some() {
+            let mut after = chars.clone();
+            if after.next().is_some_and(|s| s == 's' || s == 'S')
+                && after.peek().is_none_or(|n| !n.is_alphanumeric())
+            {
+                chars.next();
+            }
+        }
         if !c.is_alphanumeric() {
             flush(&mut word, &mut each);
             prev = None;
@@ -539,6 +549,11 @@ mod tests {
         assert_eq!(all_words("base64Encode v2"), ["base64", "encode", "v2"]);
         assert_eq!(all_words("Größe_Ändern"), ["größe", "ändern"]);
         assert!(all_words("--- !!! ").is_empty());
+        assert_eq!(all_words("a website's text"), ["a", "website", "text"]);
+        assert_eq!(
+            all_words("the server’s 'sql' it'sx"),
+            ["the", "server", "sql", "it", "sx"]
+        );
     }
 
     #[test]

@@ -16,5 +16,6 @@ mod peers;
 mod probe;
 mod reliability;
 mod scan;
+mod search;
 mod truth;
 mod watch;

@@ -182,14 +182,22 @@ pub fn ids_of(doc: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Pseudo-random numbers for test schedules; seeded per run, printed on failure.
+/// Pseudo-random numbers for tests; seeded per run (or from MCPREG_TEST_SEED, to
+/// replay one), the seed printed.
 pub struct Rng(u64);
 
 impl Rng {
     pub fn seeded() -> Self {
         use std::hash::{BuildHasher, RandomState};
-        let seed = RandomState::new().hash_one(std::process::id()) | 1;
-        eprintln!("rng seed {seed}");
+        let seed = match std::env::var("MCPREG_TEST_SEED") {
+            Ok(s) => {
+                s.parse::<u64>()
+                    .unwrap_or_else(|_| panic!("MCPREG_TEST_SEED={s:?} is not a number"))
+                    | 1
+            }
+            Err(_) => RandomState::new().hash_one(std::process::id()) | 1,
+        };
+        eprintln!("rng seed {seed} (replay with MCPREG_TEST_SEED={seed})");
         Rng(seed)
     }
 
