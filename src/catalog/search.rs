@@ -11,10 +11,12 @@
 //! length of every field, for BM25's normalisation), keeps the documents that hold a
 //! term, and scores those at the end, when the collection's statistics are known.
 
+use super::id::Fnv1a;
 use super::query::EntryView;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// BM25's term-frequency saturation and length normalisation, the usual values.
 const K1: f64 = 1.2;
@@ -196,7 +198,11 @@ pub fn words(text: &str, mut each: impl FnMut(&str)) {
                 flush(&mut word, &mut each);
             }
         }
-        word.extend(c.to_lowercase());
+        // Most text is ASCII: skip the Unicode tables for it.
+        match c.is_ascii() {
+            true => word.push(c.to_ascii_lowercase()),
+            false => word.extend(c.to_lowercase()),
+        }
         prev = Some(c);
     }
     flush(&mut word, &mut each);
@@ -222,7 +228,7 @@ enum Class {
 struct Analyzer {
     stemmer: Stemmer,
     terms: Vec<String>,
-    seen: HashMap<String, Class>,
+    seen: HashMap<String, Class, BuildHasherDefault<Fnv1a>>,
 }
 
 impl Analyzer {
@@ -300,7 +306,7 @@ impl Search {
             analyzer: Analyzer {
                 stemmer: Stemmer::create(Algorithm::English),
                 terms: self.terms.clone(),
-                seen: HashMap::new(),
+                seen: HashMap::default(),
             },
             documents: 0,
             length_sum: [0; FIELDS],
