@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find servers; every given filter must hold. Exits 1 when nothing matches')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove entries whose lease expired, or whose probes keep failing')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Lease and health state of entries, with a summary; exits 1 if any is expired or down')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
@@ -213,6 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
             [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Rank the matches by relevance to this text, best first; entries that hold none of its words are left out')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Print at most N entries [default with --query: 10 in a table, all otherwise]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
@@ -276,6 +278,24 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'mcpreg;pin' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'mcpreg;watch' {
             [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Offers this tool (repeatable: all must be offered)')
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Offers this resource URI (repeatable)')
@@ -286,6 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run this command (no shell: write `sh -c ''...''` for one) once at start and after each batch of changes, never two at once; takes the rest of the line')
             [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long changes are gathered into one batch before --exec runs')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
@@ -316,6 +337,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write into this file (merging into a client config) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write into this file (merging into a client config) instead of stdout')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)')
@@ -413,6 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find servers; every given filter must hold. Exits 1 when nothing matches')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove entries whose lease expired, or whose probes keep failing')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Lease and health state of entries, with a summary; exits 1 if any is expired or down')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
@@ -446,6 +469,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             break
         }
         'mcpreg;help;health' {
+            break
+        }
+        'mcpreg;help;pin' {
             break
         }
         'mcpreg;help;watch' {

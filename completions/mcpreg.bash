@@ -43,6 +43,9 @@ _mcpreg() {
             mcpreg,man)
                 cmd="mcpreg__subcmd__man"
                 ;;
+            mcpreg,pin)
+                cmd="mcpreg__subcmd__pin"
+                ;;
             mcpreg,prune)
                 cmd="mcpreg__subcmd__prune"
                 ;;
@@ -88,6 +91,9 @@ _mcpreg() {
             mcpreg__subcmd__help,man)
                 cmd="mcpreg__subcmd__help__subcmd__man"
                 ;;
+            mcpreg__subcmd__help,pin)
+                cmd="mcpreg__subcmd__help__subcmd__pin"
+                ;;
             mcpreg__subcmd__help,prune)
                 cmd="mcpreg__subcmd__help__subcmd__prune"
                 ;;
@@ -113,7 +119,7 @@ _mcpreg() {
 
     case "${cmd}" in
         mcpreg)
-            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help --version register run heartbeat deregister list show find prune health watch export scan completions man help"
+            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help --version register run heartbeat deregister list show find prune health pin watch export scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,7 +245,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__export)
-            opts="-o -r -f -q -v -h --to --tool --resource --prompt --capability --tag --name --transport --meta --status --output --namespace --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
+            opts="-o -r -f -q -v -h --to --tool --resource --prompt --capability --tag --name --transport --meta --status --health --output --namespace --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +289,10 @@ _mcpreg() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -333,7 +343,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__find)
-            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --query --limit --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --query --limit --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -373,6 +383,10 @@ _mcpreg() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
                     return 0
                     ;;
                 --query)
@@ -515,7 +529,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__help)
-            opts="register run heartbeat deregister list show find prune health watch export scan completions man help"
+            opts="register run heartbeat deregister list show find prune health pin watch export scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,6 +655,20 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcpreg__subcmd__help__subcmd__pin)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -791,6 +819,48 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcpreg__subcmd__pin)
+            opts="-r -f -q -v -h --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1213,7 +1283,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__watch)
-            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --exec --debounce --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --exec --debounce --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1253,6 +1323,10 @@ _mcpreg() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
                     return 0
                     ;;
                 --exec)

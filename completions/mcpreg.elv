@@ -44,6 +44,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand find 'Find servers; every given filter must hold. Exits 1 when nothing matches'
             cand prune 'Remove entries whose lease expired, or whose probes keep failing'
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+            cand pin 'Accept the tools servers offer now as their pinned set'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
@@ -203,6 +204,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand --transport 'Uses this transport'
             cand --meta 'Has this metadata, as KEY=VALUE (repeatable)'
             cand --status 'Lease status to include'
+            cand --health 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]'
             cand --query 'Rank the matches by relevance to this text, best first; entries that hold none of its words are left out'
             cand --limit 'Print at most N entries [default with --query: 10 in a table, all otherwise]'
             cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
@@ -263,6 +265,23 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mcpreg;pin'= {
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mcpreg;watch'= {
             cand --tool 'Offers this tool (repeatable: all must be offered)'
             cand --resource 'Offers this resource URI (repeatable)'
@@ -273,6 +292,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand --transport 'Uses this transport'
             cand --meta 'Has this metadata, as KEY=VALUE (repeatable)'
             cand --status 'Lease status to include'
+            cand --health 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]'
             cand --exec 'Run this command (no shell: write `sh -c ''...''` for one) once at start and after each batch of changes, never two at once; takes the rest of the line'
             cand --debounce 'How long changes are gathered into one batch before --exec runs'
             cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
@@ -302,6 +322,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand --transport 'Uses this transport'
             cand --meta 'Has this metadata, as KEY=VALUE (repeatable)'
             cand --status 'Lease status to include'
+            cand --health 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]'
             cand -o 'Write into this file (merging into a client config) instead of stdout'
             cand --output 'Write into this file (merging into a client config) instead of stdout'
             cand --namespace 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)'
@@ -395,6 +416,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand find 'Find servers; every given filter must hold. Exits 1 when nothing matches'
             cand prune 'Remove entries whose lease expired, or whose probes keep failing'
             cand health 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+            cand pin 'Accept the tools servers offer now as their pinned set'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
@@ -419,6 +441,8 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         &'mcpreg;help;prune'= {
         }
         &'mcpreg;help;health'= {
+        }
+        &'mcpreg;help;pin'= {
         }
         &'mcpreg;help;watch'= {
         }

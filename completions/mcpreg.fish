@@ -49,6 +49,7 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "show" -d 'Show one en
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "pin" -d 'Accept the tools servers offer now as their pinned set'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
@@ -204,6 +205,11 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l meta -d 'Has this
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
 expired\t'Entries whose lease has run out but that no prune has removed yet'
 any\t'Everything'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l health -d 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]' -r -f -a "ok\t'The last probe answered, with the pinned tools'
+down\t'The last probe failed'
+unknown\t'Never probed'
+changed\t'The last probe answered with tools that differ from the pinned ones'
+any\t'Every health state'"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l query -d 'Rank the matches by relevance to this text, best first; entries that hold none of its words are left out' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l limit -d 'Print at most N entries [default with --query: 10 in a table, all otherwise]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
@@ -259,6 +265,21 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -l yaml -d 'Shorth
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand pin" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l tool -d 'Offers this tool (repeatable: all must be offered)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l resource -d 'Offers this resource URI (repeatable)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l prompt -d 'Offers this prompt (repeatable)' -r
@@ -272,6 +293,11 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l meta -d 'Has thi
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
 expired\t'Entries whose lease has run out but that no prune has removed yet'
 any\t'Everything'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l health -d 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]' -r -f -a "ok\t'The last probe answered, with the pinned tools'
+down\t'The last probe failed'
+unknown\t'Never probed'
+changed\t'The last probe answered with tools that differ from the pinned ones'
+any\t'Every health state'"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l exec -d 'Run this command (no shell: write `sh -c \'...\'` for one) once at start and after each batch of changes, never two at once; takes the rest of the line' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -l debounce -d 'How long changes are gathered into one batch before --exec runs' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
@@ -307,6 +333,11 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l meta -d 'Has th
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
 expired\t'Entries whose lease has run out but that no prune has removed yet'
 any\t'Everything'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l health -d 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]' -r -f -a "ok\t'The last probe answered, with the pinned tools'
+down\t'The last probe failed'
+unknown\t'Never probed'
+changed\t'The last probe answered with tools that differ from the pinned ones'
+any\t'Every health state'"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s o -l output -d 'Write into this file (merging into a client config) instead of stdout' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l namespace -d 'server-json: namespace of names that are not reverse-DNS already (NS/NAME)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
@@ -381,18 +412,19 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "list" -d 'List every entry, live or expired'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health watch export scan completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "list" -d 'List every entry, live or expired'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "pin" -d 'Accept the tools servers offer now as their pinned set'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export scan completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

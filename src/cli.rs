@@ -97,6 +97,7 @@ pub enum Command {
     Find(Find),
     Prune(Prune),
     Health(Health),
+    Pin(Pin),
     Watch(Watch),
     Export(Export),
     Scan(Scan),
@@ -373,6 +374,25 @@ pub struct Filters {
     /// Lease status to include
     #[arg(long, value_enum, default_value_t = StatusFilter::Live)]
     pub status: StatusFilter,
+
+    /// Health to include (repeatable) [default: ok and unknown: what is known to
+    /// be down, or to offer other tools than were pinned, is left out]
+    #[arg(long, value_enum, value_name = "HEALTH")]
+    pub health: Vec<HealthFilter>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HealthFilter {
+    /// The last probe answered, with the pinned tools
+    Ok,
+    /// The last probe failed
+    Down,
+    /// Never probed
+    Unknown,
+    /// The last probe answered with tools that differ from the pinned ones
+    Changed,
+    /// Every health state
+    Any,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -429,6 +449,23 @@ pub struct Health {
     /// Probes run at once at most
     #[arg(long, value_name = "N", default_value_t = 64, requires = "probe")]
     pub parallel: usize,
+}
+
+/// Accept the tools servers offer now as their pinned set.
+///
+/// The first probe of a server pins its tools' digests; a later probe that sees
+/// a tool added, removed or changed (or text hidden in one) marks the entry
+/// `changed`, which find leaves out by default. `pin` accepts what that probe
+/// saw, prints it, and makes the entry ok again. Exits 1 if an id is unknown or
+/// its tools were never seen by a probe.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg health --probe\n  mcpreg show files-b6afe9     # what differs\n  mcpreg pin files-b6afe9"
+)]
+pub struct Pin {
+    /// Ids whose tools to accept
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
 }
 
 /// Print the matching servers, then one event per change as it happens.

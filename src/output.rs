@@ -183,15 +183,7 @@ impl Output {
         );
         row(
             "tools",
-            lines(
-                e.tools
-                    .iter()
-                    .map(|t| match &t.description {
-                        Some(d) => format!("{}: {d}", t.name),
-                        None => t.name.clone(),
-                    })
-                    .collect(),
-            ),
+            lines(e.tools.iter().flat_map(tool_lines).collect()),
         );
         row(
             "resources",
@@ -199,7 +191,25 @@ impl Output {
         );
         row(
             "prompts",
-            lines(e.prompts.iter().map(|p| p.name.clone()).collect()),
+            lines(
+                e.prompts
+                    .iter()
+                    .map(|p| {
+                        let args: Vec<String> = p
+                            .arguments
+                            .iter()
+                            .map(|a| match a.required {
+                                Some(true) => a.name.clone(),
+                                _ => format!("[{}]", a.name),
+                            })
+                            .collect();
+                        match args.is_empty() {
+                            true => p.name.clone(),
+                            false => format!("{}({})", p.name, args.join(", ")),
+                        }
+                    })
+                    .collect(),
+            ),
         );
         row("capabilities", lines(e.capabilities.clone()));
         row("tags", lines(e.tags.clone()));
@@ -213,6 +223,7 @@ impl Output {
         row("updated", Cell::new(e.updated_at));
         row("lease", self.lease_cell(e.lease_state(now)));
         row("health", self.health_cell(e));
+        row("pins", lines(pin_lines(e)));
         self.line(table)
     }
 
@@ -260,6 +271,13 @@ impl Output {
                 }),
                 Color::Green,
             ),
+            Some(h) if h.status == HealthStatus::Changed => self.paint(
+                Cell::new(match &h.error {
+                    Some(err) => format!("changed: {err}"),
+                    None => "changed".into(),
+                }),
+                Color::Yellow,
+            ),
             Some(h) => self.paint(
                 Cell::new(match &h.error {
                     Some(err) => format!("down: {err}"),
@@ -287,6 +305,53 @@ impl Output {
         self.out.flush()?;
         Ok(())
     }
+}
+
+/// The pins of `show`: when they were taken, and what the last probe saw that
+/// differs from them (hidden text in the tools shown is flagged as well).
+fn pin_lines(e: &Entry) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(pins) = &e.pins {
+        out.push(format!(
+            "{} tool(s) pinned {}",
+            pins.tools.len(),
+            pins.pinned_at
+        ));
+        if let Some(seen) = &pins.seen {
+            out.extend(pins.compare(seen).iter().map(|c| format!("differs: {c}")));
+        }
+    }
+    let shown_hidden = crate::catalog::pins::hidden_text(&e.tools);
+    out.extend(shown_hidden.iter().map(|c| format!("warning: {c}")));
+    out
+}
+
+/// A tool for people: `name (title): description [hints]`, then one indented
+/// line per parameter, `name  type  required  description`.
+fn tool_lines(t: &crate::catalog::model::Tool) -> Vec<String> {
+    let mut head = t.name.clone();
+    if let Some(title) = &t.title {
+        head.push_str(&format!(" ({title})"));
+    }
+    if let Some(d) = &t.description {
+        head.push_str(&format!(": {d}"));
+    }
+    let hints = t.hints();
+    if !hints.is_empty() {
+        head.push_str(&format!(" [{}]", hints.join(", ")));
+    }
+    let mut out = vec![head];
+    for p in t.parameters() {
+        let mut line = format!("  {} {}", p.name, p.kind);
+        if p.required {
+            line.push_str(" required");
+        }
+        if let Some(d) = p.description {
+            line.push_str(&format!(" - {d}"));
+        }
+        out.push(line);
+    }
+    out
 }
 
 /// Diagnostics on stderr: notes when verbose, warnings unless quiet.

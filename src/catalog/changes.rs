@@ -119,6 +119,7 @@ pub fn between(
 fn differing(old: &Entry, new: &Entry) -> Vec<&'static str> {
     let mut fields = Vec::new();
     if old.tools != new.tools
+        || old.pins != new.pins
         || old.resources != new.resources
         || old.prompts != new.prompts
         || old.capabilities != new.capabilities
@@ -141,6 +142,7 @@ fn differing(old: &Entry, new: &Entry) -> Vec<&'static str> {
         capabilities: vec![],
         transport: new.transport.clone(),
         health: None,
+        pins: None,
         lease: None,
         updated_at: new.updated_at,
         ..e.clone()
@@ -178,6 +180,7 @@ mod tests {
             auth: Default::default(),
             health_url: None,
             learned: Default::default(),
+            pins: None,
             registered_at: at,
             updated_at: at,
             lease: ttl.map(|t| Lease::starting(at, Duration::from_secs(t))),
@@ -203,10 +206,7 @@ mod tests {
         let a = entry("a", None, t0);
         let b = entry("b", None, t0);
         let mut b2 = b.clone();
-        b2.tools.push(Tool {
-            name: "t".into(),
-            description: None,
-        });
+        b2.tools.push(Tool::named("t", None));
         let c = entry("c", None, t0);
         let changes = between(&map(&[a, b]), t0, &map(&[b2, c]), t0, StatusFilter::Live);
         assert_eq!(

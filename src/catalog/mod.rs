@@ -7,11 +7,12 @@
 pub mod changes;
 pub mod id;
 pub mod model;
+pub mod pins;
 pub mod query;
 pub mod registration;
 pub mod search;
 pub mod time;
 
 pub use model::{Entry, HealthStatus, LeaseState, Transport};
-pub use query::{EntryView, Query, StatusFilter};
+pub use query::{EntryView, HealthState, Query, StatusFilter};
 pub use time::Timestamp;

@@ -7,6 +7,7 @@
 //! version does not know are carried in `extra` and written back unchanged, so a newer
 //! mcpreg's fields survive a rewrite by an older one.
 
+use super::pins::Pins;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -50,6 +51,9 @@ pub struct Entry {
     pub lease: Option<Lease>,
     #[serde(default)]
     pub health: Option<Health>,
+    /// The tools' digests as first seen or last accepted (`mcpreg pin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pins: Option<Pins>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
@@ -190,18 +194,137 @@ fn shell_quote(word: &str) -> String {
     }
 }
 
+/// A tool as the server defines it. The members a server sends keep MCP's own
+/// names (`inputSchema`, `outputSchema`, `annotations` with `readOnlyHint` and
+/// the other hints) and are written only when known: a tool declared by hand
+/// with `--tool NAME=DESC` has a name and a description, nothing else.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     #[serde(default)]
+    pub description: Option<String>,
+    /// The JSON Schema of the arguments, as the server sent it.
+    #[serde(
+        default,
+        rename = "inputSchema",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub input_schema: Option<Value>,
+    #[serde(
+        default,
+        rename = "outputSchema",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_schema: Option<Value>,
+    /// `readOnlyHint`, `destructiveHint`, `idempotentHint`, `openWorldHint`
+    /// (and a `title`), as the server sent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Value>,
+}
+
+impl Tool {
+    /// A tool known only by name and description (`--tool NAME=DESC`).
+    pub fn named(name: impl Into<String>, description: Option<String>) -> Self {
+        Tool {
+            name: name.into(),
+            title: None,
+            description,
+            input_schema: None,
+            output_schema: None,
+            annotations: None,
+        }
+    }
+}
+
+/// One argument of a tool, read from its `inputSchema` for people (`show`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parameter {
+    pub name: String,
+    /// The schema's `type` (`string`, `integer|null`, ...), or `any`.
+    pub kind: String,
+    pub required: bool,
     pub description: Option<String>,
 }
 
+impl Tool {
+    /// The tool's arguments in the order its schema lists them.
+    pub fn parameters(&self) -> Vec<Parameter> {
+        let Some(schema) = &self.input_schema else {
+            return Vec::new();
+        };
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        properties
+            .iter()
+            .map(|(name, p)| Parameter {
+                name: name.clone(),
+                kind: match p.get("type") {
+                    Some(Value::String(t)) => t.clone(),
+                    Some(Value::Array(ts)) => ts
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                    _ if p.get("enum").is_some() => "enum".into(),
+                    _ => "any".into(),
+                },
+                required: required.contains(&name.as_str()),
+                description: p
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            })
+            .collect()
+    }
+
+    /// The behaviour hints the server set to true, as words for people.
+    pub fn hints(&self) -> Vec<&'static str> {
+        let Some(a) = &self.annotations else {
+            return Vec::new();
+        };
+        [
+            ("readOnlyHint", "read-only"),
+            ("destructiveHint", "destructive"),
+            ("idempotentHint", "idempotent"),
+            ("openWorldHint", "open-world"),
+        ]
+        .into_iter()
+        .filter(|(key, _)| a.get(key).and_then(Value::as_bool) == Some(true))
+        .map(|(_, word)| word)
+        .collect()
+    }
+}
+
+/// A resource, or a resource template (its `uri` is then the URI template, as
+/// `--resource` takes either).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resource {
     pub uri: String,
     #[serde(default)]
     pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+}
+
+impl Resource {
+    pub fn at(uri: impl Into<String>) -> Self {
+        Resource {
+            uri: uri.into(),
+            name: None,
+            description: None,
+            mime_type: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +332,27 @@ pub struct Prompt {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arguments: Vec<PromptArgument>,
+}
+
+impl Prompt {
+    pub fn named(name: impl Into<String>) -> Self {
+        Prompt {
+            name: name.into(),
+            description: None,
+            arguments: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptArgument {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -273,6 +417,9 @@ pub struct Health {
 pub enum HealthStatus {
     Ok,
     Down,
+    /// It answered, but its tools differ from the pinned ones or hide text:
+    /// left out of `find` until someone accepts them with `mcpreg pin`.
+    Changed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,6 +495,38 @@ mod tests {
             cwd: None,
         };
         assert_eq!(t.endpoint(), r"/bin/srv 'a b' 'it'\''s' --x=1");
+    }
+
+    #[test]
+    fn parameters_come_from_the_input_schema_in_its_order() {
+        let mut tool = Tool::named("read", None);
+        assert_eq!(tool.parameters(), vec![]);
+        tool.input_schema = Some(serde_json::json!({
+            "type": "object",
+            "properties": {
+                "path": {"type": "string", "description": "Where"},
+                "head": {"type": ["integer", "null"]},
+                "mode": {"enum": ["a", "b"]},
+                "extra": {}
+            },
+            "required": ["path"]
+        }));
+        let got: Vec<(String, String, bool)> = tool
+            .parameters()
+            .into_iter()
+            .map(|p| (p.name, p.kind, p.required))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("path".into(), "string".into(), true),
+                ("head".into(), "integer|null".into(), false),
+                ("mode".into(), "enum".into(), false),
+                ("extra".into(), "any".into(), false),
+            ]
+        );
+        tool.annotations = Some(serde_json::json!({"readOnlyHint": true, "openWorldHint": false}));
+        assert_eq!(tool.hints(), ["read-only"]);
     }
 
     #[test]

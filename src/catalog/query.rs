@@ -2,12 +2,12 @@
 //! view of an entry.
 //!
 //! The view holds only what a filter can ask about, and the text `find --query`
-//! ranks (names, descriptions, titles, tags: never a schema). The file store deserialises it
-//! straight from the registry text, so `find` over ten thousand entries never builds
-//! ten thousand full entries; an in-memory `Entry` lends the same view. One matching
+//! ranks (names, descriptions, titles, tags: never a schema). The file store
+//! deserialises it straight from the registry text, so `find` over ten thousand
+//! entries never builds ten thousand full entries; an in-memory `Entry` lends the same view. One matching
 //! function serves both, so the two paths cannot disagree.
 
-use super::model::{Entry, LeaseState};
+use super::model::{Entry, HealthStatus, LeaseState};
 use super::time::Timestamp;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -34,6 +34,34 @@ impl StatusFilter {
     }
 }
 
+/// What the registry knows of a server's health, as `--health` selects it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthState {
+    /// The last probe answered with the pinned tools.
+    Ok,
+    /// The last probe failed.
+    Down,
+    /// Never probed.
+    Unknown,
+    /// The last probe answered, with tools that differ from the pinned ones.
+    Changed,
+}
+
+impl HealthState {
+    pub fn of(status: Option<HealthStatus>) -> Self {
+        match status {
+            None => HealthState::Unknown,
+            Some(HealthStatus::Ok) => HealthState::Ok,
+            Some(HealthStatus::Down) => HealthState::Down,
+            Some(HealthStatus::Changed) => HealthState::Changed,
+        }
+    }
+
+    /// Consul's rule for discovery, applied to what mcpreg knows: what was never
+    /// probed is kept, what is known to be down or changed is left out.
+    pub const DEFAULT: [HealthState; 2] = [HealthState::Ok, HealthState::Unknown];
+}
+
 /// Every given filter must hold; repeated filters must all hold.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
@@ -46,6 +74,8 @@ pub struct Query {
     pub transport: Option<String>,
     pub meta: Vec<(String, String)>,
     pub status: StatusFilter,
+    /// The health states admitted; empty is [`HealthState::DEFAULT`].
+    pub health: Vec<HealthState>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,6 +100,13 @@ pub struct EntryView<'a> {
     meta: MetaPairs<'a>,
     #[serde(default)]
     lease: Option<ExpiryView>,
+    #[serde(default)]
+    health: Option<StatusView>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusView {
+    status: HealthStatus,
 }
 
 /// A string borrowed from the registry text: serde borrows a `Cow` only when it is
@@ -162,7 +199,7 @@ impl Entry {
                 .iter()
                 .map(|t| ToolView {
                     name: borrowed(&t.name),
-                    title: None,
+                    title: t.title.as_deref().map(|d| Text(borrowed(d))),
                     description: t.description.as_deref().map(|d| Text(borrowed(d))),
                 })
                 .collect(),
@@ -195,6 +232,10 @@ impl Entry {
             lease: self.lease.map(|l| ExpiryView {
                 expires_at: l.expires_at,
             }),
+            health: self
+                .health
+                .as_ref()
+                .map(|h| StatusView { status: h.status }),
         }
     }
 }
@@ -249,7 +290,13 @@ impl Query {
 
     pub fn matches(&self, v: &EntryView<'_>, now: Timestamp) -> bool {
         let state = LeaseState::at(v.lease.as_ref().map(|l| l.expires_at), now);
+        let health = HealthState::of(v.health.as_ref().map(|h| h.status));
+        let admitted: &[HealthState] = match self.health.is_empty() {
+            true => &HealthState::DEFAULT,
+            false => &self.health,
+        };
         self.status.admits(state.is_live())
+            && admitted.contains(&health)
             && self.name.as_deref().is_none_or(|n| v.name == n)
             && self
                 .transport

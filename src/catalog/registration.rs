@@ -6,6 +6,7 @@ use super::model::{
     Auth, Entry, Health, HealthStatus, Learned, Lease, LeaseState, Prompt, Resource, ServerInfo,
     Tool, Transport,
 };
+use super::pins::{self, Pins, ToolChange};
 use super::time::{Timestamp, human_duration};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -143,13 +144,17 @@ impl Registration {
             updated_at: now,
             lease: self.ttl.map(|ttl| Lease::starting(now, ttl)),
             health: None,
+            pins: None,
             extra: BTreeMap::new(),
         };
         if let Some(old) = existing {
             entry.registered_at = old.registered_at;
             entry.extra.clone_from(&old.extra);
+            // What the registry learned of this endpoint, pins included: a
+            // re-registration never accepts changed tools by itself.
             if old.transport == entry.transport {
                 entry.health.clone_from(&old.health);
+                entry.pins.clone_from(&old.pins);
             }
             if declared_equal(old, &entry) {
                 entry.updated_at = old.updated_at;
@@ -162,6 +167,32 @@ impl Registration {
     }
 }
 
+/// `tools` but those whose name or description hides text: what a first pin
+/// trusts, so that hidden text is reported until someone accepts it.
+fn without_hidden_text(tools: &[Tool]) -> Vec<Tool> {
+    let flagged: Vec<String> = pins::hidden_text(tools)
+        .into_iter()
+        .filter_map(|c| match c {
+            ToolChange::Hidden { name, .. } => Some(name),
+            _ => None,
+        })
+        .collect();
+    tools
+        .iter()
+        .filter(|t| !flagged.contains(&t.name))
+        .cloned()
+        .collect()
+}
+
+/// One line for `health`: what differs from the pins.
+pub fn describe_changes(changes: &[ToolChange]) -> String {
+    let parts: Vec<String> = changes.iter().map(ToString::to_string).collect();
+    format!(
+        "tools differ from the pinned ones: {} (mcpreg pin ID accepts them)",
+        parts.join("; ")
+    )
+}
+
 /// Equal in everything a registration declares (the lease's ttl, not its expiry).
 fn declared_equal(a: &Entry, b: &Entry) -> bool {
     let strip = |e: &Entry| Entry {
@@ -171,6 +202,7 @@ fn declared_equal(a: &Entry, b: &Entry) -> bool {
             expires_at: e.registered_at,
         }),
         health: None,
+        pins: None,
         ..e.clone()
     };
     strip(a) == strip(b)
@@ -182,25 +214,41 @@ pub struct Probed {
     pub latency: Duration,
     pub protocol_version: String,
     pub server_info: Option<ServerInfo>,
+    /// The tools the server offers now, for the pins.
+    pub tools: Vec<Tool>,
 }
 
 impl Entry {
     /// Records a probe's verdict. Failures count up and keep the last success and
     /// what it learned, so `prune --down-for` can tell how long a server has been
     /// down; a success resets the count.
+    ///
+    /// A success also checks the tools against the pins (pinning them the first
+    /// time, but for any that hide text): a difference makes the entry `changed`,
+    /// with what differs as its error, and keeps what was seen for `mcpreg pin`.
     pub fn record_probe(&mut self, outcome: Result<Probed, String>, now: Timestamp) {
         let previous = self.health.take();
         self.health = Some(match outcome {
-            Ok(p) => Health {
-                status: HealthStatus::Ok,
-                checked_at: now,
-                last_ok_at: Some(now),
-                latency_ms: Some(u64::try_from(p.latency.as_millis()).unwrap_or(u64::MAX)),
-                failures: 0,
-                error: None,
-                protocol_version: Some(p.protocol_version),
-                server_info: p.server_info,
-            },
+            Ok(p) => {
+                let pins = self
+                    .pins
+                    .get_or_insert_with(|| Pins::of(&without_hidden_text(&p.tools), now));
+                let changes = pins.compare(&p.tools);
+                pins.seen = (!changes.is_empty()).then(|| p.tools.clone());
+                Health {
+                    status: match changes.is_empty() {
+                        true => HealthStatus::Ok,
+                        false => HealthStatus::Changed,
+                    },
+                    checked_at: now,
+                    last_ok_at: Some(now),
+                    latency_ms: Some(u64::try_from(p.latency.as_millis()).unwrap_or(u64::MAX)),
+                    failures: 0,
+                    error: (!changes.is_empty()).then(|| describe_changes(&changes)),
+                    protocol_version: Some(p.protocol_version),
+                    server_info: p.server_info,
+                }
+            }
             Err(error) => {
                 let (last_ok_at, failures, protocol_version, server_info) = match previous {
                     Some(h) => (h.last_ok_at, h.failures, h.protocol_version, h.server_info),
@@ -225,6 +273,47 @@ impl Entry {
     /// re-registered with another declaration or endpoint meanwhile.
     pub fn same_registration(&self, probed: &Entry) -> bool {
         self.updated_at == probed.updated_at && self.transport == probed.transport
+    }
+}
+
+/// What `mcpreg pin` did to one entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pinned {
+    /// No probe has seen its tools yet: nothing to accept.
+    NeverProbed,
+    /// The last probe saw the pinned tools.
+    Unchanged,
+    /// The tools last seen are pinned now; these were their differences.
+    Accepted(Vec<ToolChange>),
+}
+
+impl Entry {
+    /// Accepts the tools the last probe saw as the new pinned set. Learned (or
+    /// empty) tools become those definitions; tools declared by hand stay. A
+    /// `changed` health is `ok` again: the difference was its only fault.
+    pub fn pin_seen(&mut self, now: Timestamp) -> Pinned {
+        let Some(pins) = &self.pins else {
+            return Pinned::NeverProbed;
+        };
+        let Some(seen) = pins.seen.clone() else {
+            return Pinned::Unchanged;
+        };
+        let changes = pins.compare(&seen);
+        if (self.learned.contains(&Learned::Tools) || self.tools.is_empty()) && self.tools != seen {
+            self.tools.clone_from(&seen);
+            self.learned.insert(Learned::Tools);
+            self.updated_at = now;
+        }
+        self.pins = Some(Pins::of(&seen, now));
+        if let Some(h) = self
+            .health
+            .as_mut()
+            .filter(|h| h.status == HealthStatus::Changed)
+        {
+            h.status = HealthStatus::Ok;
+            h.error = None;
+        }
+        Pinned::Accepted(changes)
     }
 }
 
@@ -420,6 +509,7 @@ mod tests {
                 name: "fs".into(),
                 version: Some("1".into()),
             }),
+            tools: vec![],
         };
         e.record_probe(Ok(ok.clone()), at(1));
         e.record_probe(Err("connection refused".into()), at(2));

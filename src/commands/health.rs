@@ -18,6 +18,7 @@ struct Summary {
     expired: usize,
     ok: usize,
     down: usize,
+    changed: usize,
     unprobed: usize,
 }
 
@@ -50,7 +51,7 @@ impl Run for Health {
             self.probe_and_record(ctx, &mut selected)?;
         }
         let summary = summarise(&selected, ctx.now);
-        if summary.expired > 0 || summary.down > 0 {
+        if summary.expired > 0 || summary.down > 0 || summary.changed > 0 {
             exit = Exit::Negative;
         }
         render(ctx, &summary, &selected)?;
@@ -76,46 +77,47 @@ impl Health {
         };
         let results = mcp::probe_many(&declared, &opts, self.parallel);
         let now = Timestamp::now();
-        let mut reports: HashMap<String, ProbeReport> = HashMap::new();
-        for (entry, result) in selected.iter_mut().zip(results) {
-            entry.record_probe(
-                result
-                    .as_ref()
-                    .map(ProbeReport::probed)
-                    .map_err(|e| e.to_string()),
-                now,
-            );
-            if let (true, Ok(report)) = (self.refresh, result) {
-                reports.insert(entry.id.clone(), report);
-            }
-        }
+        let outcomes: HashMap<String, Result<ProbeReport, String>> = selected
+            .iter()
+            .zip(results)
+            .map(|(e, r)| (e.id.clone(), r.map_err(|e| e.to_string())))
+            .collect();
         let probed: HashMap<&str, &Entry> = selected.iter().map(|e| (e.id.as_str(), e)).collect();
+        // The verdict goes into the entry as it is now, under the lock: failures
+        // count up from the current health, the pins are the current ones.
         let recorded = ctx.store.update_many(&mut |current| {
             let mine = probed.get(current.id.as_str())?;
+            let outcome = outcomes.get(&current.id)?;
             if !current.same_registration(mine) {
                 return None;
             }
-            let mut updated = match reports.get(&current.id) {
-                Some(report) => report.refreshed(current, now),
-                None => current.clone(),
+            let mut updated = match (self.refresh, outcome) {
+                (true, Ok(report)) => report.refreshed(current, now),
+                _ => current.clone(),
             };
-            updated.health.clone_from(&mine.health);
+            updated.record_probe(
+                outcome
+                    .as_ref()
+                    .map(ProbeReport::probed)
+                    .map_err(Clone::clone),
+                now,
+            );
             Some(Edit::Replace(Box::new(updated)))
         })?;
-        // Show what was written, refreshed fields included.
+        let recorded: HashMap<String, Entry> = recorded
+            .into_iter()
+            .filter_map(|(id, edit)| match edit {
+                Edit::Replace(e) => Some((id, *e)),
+                Edit::Remove => None,
+            })
+            .collect();
         for e in selected.iter_mut() {
-            if let Some(report) = reports.get(&e.id) {
-                let health = e.health.take();
-                *e = report.refreshed(e, now);
-                e.health = health;
-            }
-        }
-        for e in selected.iter() {
-            if !recorded.iter().any(|(id, _)| *id == e.id) {
-                ctx.ui.warn(format_args!(
+            match recorded.get(&e.id) {
+                Some(now) => e.clone_from(now),
+                None => ctx.ui.warn(format_args!(
                     "{}: re-registered or removed while it was probed; result not recorded",
                     e.id
-                ));
+                )),
             }
         }
         Ok(())
@@ -136,6 +138,7 @@ fn summarise(entries: &[Entry], now: Timestamp) -> Summary {
         match e.health.as_ref().map(|h| h.status) {
             Some(HealthStatus::Ok) => summary.ok += 1,
             Some(HealthStatus::Down) => summary.down += 1,
+            Some(HealthStatus::Changed) => summary.changed += 1,
             None => summary.unprobed += 1,
         }
     }
@@ -170,8 +173,12 @@ fn render(ctx: &mut Context, summary: &Summary, entries: &[Entry]) -> Result<()>
         }
         ctx.out.line(table)?;
     }
+    let changed = match summary.changed {
+        0 => String::new(),
+        n => format!(", {n} changed"),
+    };
     ctx.out.line(format_args!(
-        "{} total, {} live, {} expired, {} ok, {} down, {} never probed",
+        "{} total, {} live, {} expired, {} ok, {} down{changed}, {} never probed",
         summary.total, summary.live, summary.expired, summary.ok, summary.down, summary.unprobed
     ))
 }

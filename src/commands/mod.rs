@@ -13,6 +13,7 @@ mod heartbeat;
 mod lifecycle;
 mod list;
 mod man;
+mod pin;
 mod prune;
 mod register;
 mod run;
@@ -20,8 +21,8 @@ mod scan;
 mod show;
 mod watch;
 
-use crate::catalog::{Query, Timestamp};
-use crate::cli::{Cli, Command, Filters, OutputFormat, TransportFilter};
+use crate::catalog::{HealthState, Query, Timestamp};
+use crate::cli::{Cli, Command, Filters, HealthFilter, OutputFormat, TransportFilter};
 use crate::error::{Error, Result};
 use crate::output::{Output, Ui};
 use crate::store::{self, Store};
@@ -103,6 +104,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Find(c) => c.run(&mut ctx),
                 Command::Prune(c) => c.run(&mut ctx),
                 Command::Health(c) => c.run(&mut ctx),
+                Command::Pin(c) => c.run(&mut ctx),
                 Command::Watch(c) => c.run(&mut ctx),
                 Command::Export(c) => c.run(&mut ctx),
                 Command::Scan(c) => c.run(&mut ctx),
@@ -161,6 +163,23 @@ impl Filters {
                 .map(|m| key_value("--meta", m).map(|(k, v)| (k.to_owned(), v.to_owned())))
                 .collect::<Result<_>>()?,
             status: self.status,
+            health: self
+                .health
+                .iter()
+                .flat_map(|h| match h {
+                    HealthFilter::Ok => &[HealthState::Ok][..],
+                    HealthFilter::Down => &[HealthState::Down],
+                    HealthFilter::Unknown => &[HealthState::Unknown],
+                    HealthFilter::Changed => &[HealthState::Changed],
+                    HealthFilter::Any => &[
+                        HealthState::Ok,
+                        HealthState::Down,
+                        HealthState::Unknown,
+                        HealthState::Changed,
+                    ],
+                })
+                .copied()
+                .collect(),
         })
     }
 }

@@ -290,14 +290,11 @@ impl Declare {
         let tools = self.tools()?;
         let resources = nonempty("--resource", &self.resources)?
             .into_iter()
-            .map(|uri| Resource { uri, name: None })
+            .map(Resource::at)
             .collect::<Vec<_>>();
         let prompts = nonempty("--prompt", &self.prompts)?
             .into_iter()
-            .map(|name| Prompt {
-                name,
-                description: None,
-            })
+            .map(Prompt::named)
             .collect::<Vec<_>>();
         let mut capabilities = nonempty("--capability", &self.capabilities)?;
         for (offered, capability) in [
@@ -355,10 +352,7 @@ impl Declare {
             if tools.iter().any(|t| t.name == name) {
                 return Err(Error::usage("--tool", format!("{name:?} is given twice")));
             }
-            tools.push(Tool {
-                name: name.to_owned(),
-                description,
-            });
+            tools.push(Tool::named(name, description));
         }
         Ok(tools)
     }

@@ -91,6 +91,7 @@ impl ProbeReport {
                 name,
                 version: self.server_version.clone(),
             }),
+            tools: self.tools.clone(),
         }
     }
 }
@@ -129,19 +130,15 @@ impl ProbeReport {
         let capabilities_learnable = overwrite.contains(&Learned::Capabilities)
             || r.capabilities.iter().all(|c| implied_before.contains(c));
         if may(Learned::Tools, r.tools.is_empty()) {
-            r.tools = self.tools.iter().map(ToolInfo::to_tool).collect();
+            r.tools.clone_from(&self.tools);
             r.learned.insert(Learned::Tools);
         }
         if may(Learned::Resources, r.resources.is_empty()) {
-            r.resources = self
-                .resources
-                .iter()
-                .map(ResourceInfo::to_resource)
-                .collect();
+            r.resources.clone_from(&self.resources);
             r.learned.insert(Learned::Resources);
         }
         if may(Learned::Prompts, r.prompts.is_empty()) {
-            r.prompts = self.prompts.iter().map(PromptInfo::to_prompt).collect();
+            r.prompts.clone_from(&self.prompts);
             r.learned.insert(Learned::Prompts);
         }
         if capabilities_learnable {
@@ -348,51 +345,6 @@ pub enum Era {
     Initialize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolInfo {
-    pub name: String,
-    pub description: Option<String>,
-}
-
-impl ToolInfo {
-    fn to_tool(&self) -> Tool {
-        Tool {
-            name: self.name.clone(),
-            description: self.description.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResourceInfo {
-    pub uri: String,
-    pub name: Option<String>,
-}
-
-impl ResourceInfo {
-    fn to_resource(&self) -> Resource {
-        Resource {
-            uri: self.uri.clone(),
-            name: self.name.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PromptInfo {
-    pub name: String,
-    pub description: Option<String>,
-}
-
-impl PromptInfo {
-    fn to_prompt(&self) -> Prompt {
-        Prompt {
-            name: self.name.clone(),
-            description: self.description.clone(),
-        }
-    }
-}
-
 /// What a successful probe learned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeReport {
@@ -406,9 +358,9 @@ pub struct ProbeReport {
     pub server_version: Option<String>,
     /// Sorted keys of the server's capabilities object.
     pub capabilities: Vec<String>,
-    pub tools: Vec<ToolInfo>,
-    pub resources: Vec<ResourceInfo>,
-    pub prompts: Vec<PromptInfo>,
+    pub tools: Vec<Tool>,
+    pub resources: Vec<Resource>,
+    pub prompts: Vec<Prompt>,
     /// Wall time from the start of the probe to the last answer read
     /// (process start or connection included, teardown excluded).
     pub latency: Duration,

@@ -57,8 +57,9 @@ use super::jsonrpc::RpcError;
 use super::stdio::StdioTransport;
 use super::{
     ACCEPTED_INITIALIZE_VERSIONS, DISCOVER_VERSION, Era, HttpTransport, INITIALIZE_VERSION,
-    ProbeError, ProbeOptions, ProbeReport, PromptInfo, ResourceInfo, Target, ToolInfo,
+    ProbeError, ProbeOptions, ProbeReport, Target,
 };
+use crate::catalog::model::{Prompt, PromptArgument, Resource, Tool};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -374,7 +375,7 @@ fn discovered(t: &mut dyn Transport, clock: &Clock, result: Value) -> Result<Pro
         transport: t.name(),
         server_name,
         server_version,
-        capabilities: capabilities.keys().cloned().collect(),
+        capabilities: sorted_keys(&capabilities),
         tools: vec![],
         resources: vec![],
         prompts: vec![],
@@ -430,7 +431,7 @@ fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step>
         transport: t.name(),
         server_name,
         server_version,
-        capabilities: capabilities.keys().cloned().collect(),
+        capabilities: sorted_keys(&capabilities),
         tools: vec![],
         resources: vec![],
         prompts: vec![],
@@ -450,32 +451,101 @@ fn lists(
 ) -> Result<(), ProbeError> {
     if capabilities.contains_key("tools") {
         for item in list(t, clock, era, "tools/list", "tools")? {
-            let name = required_str(&item, "name", "tools/list")?;
-            report.tools.push(ToolInfo {
-                name,
-                description: optional_str(&item, "description"),
-            });
+            report.tools.push(tool_of(item)?);
         }
     }
     if capabilities.contains_key("resources") {
         for item in list(t, clock, era, "resources/list", "resources")? {
-            let uri = required_str(&item, "uri", "resources/list")?;
-            report.resources.push(ResourceInfo {
-                uri,
-                name: optional_str(&item, "name"),
-            });
+            report
+                .resources
+                .push(resource_of(item, "uri", "resources/list")?);
+        }
+        // Templates are optional: a server without them may answer "method not
+        // found", which is no failure of the probe.
+        match list(
+            t,
+            clock,
+            era,
+            "resources/templates/list",
+            "resourceTemplates",
+        ) {
+            Ok(items) => {
+                for item in items {
+                    let template = resource_of(item, "uriTemplate", "resources/templates/list")?;
+                    report.resources.push(template);
+                }
+            }
+            Err(ProbeError::JsonRpc { .. }) => {}
+            Err(e) => return Err(e),
         }
     }
     if capabilities.contains_key("prompts") {
         for item in list(t, clock, era, "prompts/list", "prompts")? {
-            let name = required_str(&item, "name", "prompts/list")?;
-            report.prompts.push(PromptInfo {
-                name,
-                description: optional_str(&item, "description"),
-            });
+            report.prompts.push(prompt_of(item)?);
         }
     }
     Ok(())
+}
+
+/// A tool as the server defined it: what the catalog keeps of a `tools/list`
+/// item. Schemas and annotations are kept only when they are objects.
+fn tool_of(item: Value) -> Result<Tool, ProbeError> {
+    let name = required_str(&item, "name", "tools/list")?;
+    let Value::Object(mut item) = item else {
+        return Err(ProbeError::InvalidMessage(
+            "an item of the tools/list result is not an object".into(),
+        ));
+    };
+    let mut object = |key: &str| item.remove(key).filter(Value::is_object);
+    let (input_schema, output_schema, annotations) = (
+        object("inputSchema"),
+        object("outputSchema"),
+        object("annotations"),
+    );
+    Ok(Tool {
+        name,
+        title: item
+            .get("title")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        description: item
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        input_schema,
+        output_schema,
+        annotations,
+    })
+}
+
+fn resource_of(item: Value, uri_key: &str, method: &str) -> Result<Resource, ProbeError> {
+    Ok(Resource {
+        uri: required_str(&item, uri_key, method)?,
+        name: optional_str(&item, "name"),
+        description: optional_str(&item, "description"),
+        mime_type: optional_str(&item, "mimeType"),
+    })
+}
+
+fn prompt_of(item: Value) -> Result<Prompt, ProbeError> {
+    let arguments = match item.get("arguments") {
+        Some(Value::Array(args)) => args
+            .iter()
+            .map(|a| {
+                Ok(PromptArgument {
+                    name: required_str(a, "name", "prompts/list arguments")?,
+                    description: optional_str(a, "description"),
+                    required: a.get("required").and_then(Value::as_bool),
+                })
+            })
+            .collect::<Result<_, ProbeError>>()?,
+        _ => Vec::new(),
+    };
+    Ok(Prompt {
+        name: required_str(&item, "name", "prompts/list")?,
+        description: optional_str(&item, "description"),
+        arguments,
+    })
 }
 
 /// All pages of one list method.
@@ -591,6 +661,12 @@ fn server_info(result: &Map<String, Value>, key: &str) -> (Option<String>, Optio
             .map(str::to_string)
     };
     (field("name"), field("version"))
+}
+
+fn sorted_keys(map: &Map<String, Value>) -> Vec<String> {
+    let mut keys: Vec<String> = map.keys().cloned().collect();
+    keys.sort();
+    keys
 }
 
 fn strings(a: &[Value]) -> Vec<String> {

@@ -138,7 +138,7 @@ mod tests {
         let text = layout(&doc);
         assert_eq!(
             text,
-            "{\n  \"schema\": 1,\n  \"servers\": [\n    {\n      \"id\": \"a\",\n      \"meta\": {},\n      \"tags\": [],\n      \"tools\": [{\"description\": \"d\", \"name\": \"t\"}]\n    },\n    {\n      \"id\": \"b\",\n      \"lease\": null\n    }\n  ]\n}"
+            "{\n  \"schema\": 1,\n  \"servers\": [\n    {\n      \"id\": \"a\",\n      \"tools\": [{\"name\": \"t\", \"description\": \"d\"}],\n      \"tags\": [],\n      \"meta\": {}\n    },\n    {\n      \"id\": \"b\",\n      \"lease\": null\n    }\n  ]\n}"
         );
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&text).unwrap(),

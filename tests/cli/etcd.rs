@@ -4,7 +4,7 @@
 //! Without etcd on the machine these tests are skipped with a printed reason,
 //! unless MCPREG_REQUIRE_PEERS=1.
 
-use crate::support::{Reg, finish, mcpreg};
+use crate::support::{HANG, Reg, command_time, finish, mcpreg, timed};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -222,28 +222,42 @@ pub fn shared() -> Option<&'static Shared> {
 #[test]
 fn leases_expire_in_etcd_within_ttl_plus_2s_after_heartbeats_stop() {
     let Some(reg) = Reg::etcd() else { return };
+    let ttl = Duration::from_secs(2);
     let id = reg.register("blinky", &["--ttl", "2s"]);
     let steady = reg.register("steady", &[]);
+    // Heartbeats 700ms apart, start to start, so a slow heartbeat does not stretch
+    // the gap between two renewals towards the ttl.
+    let mut renewed = Instant::now();
     for _ in 0..3 {
-        sleep(Duration::from_millis(700));
+        sleep(Duration::from_millis(700).saturating_sub(renewed.elapsed()));
+        renewed = Instant::now();
         reg.run(&["heartbeat", &id]).ok();
     }
     let stopped = Instant::now();
+    // The last renewal happened while that heartbeat ran, between `renewed` and
+    // `stopped`. The bounds below are on those instants and on when each `list`
+    // started and ended, so they hold however slowly the commands run: a list that
+    // ended before renewed + ttl must still see the entry, and one that started
+    // after stopped + ttl + 2s must not.
     loop {
+        let asked = Instant::now();
         let ids = reg.ids();
+        let answered = Instant::now();
         if !ids.contains(&id) {
+            assert!(
+                answered >= renewed + ttl,
+                "expired before its ttl: gone {:?} after the last heartbeat began",
+                answered - renewed
+            );
             break;
         }
         assert!(
-            stopped.elapsed() < Duration::from_secs(4),
+            asked < stopped + ttl + Duration::from_secs(2),
             "lease outlived ttl + 2s"
         );
+        assert!(stopped.elapsed() < HANG, "lease never expired");
         sleep(Duration::from_millis(100));
     }
-    assert!(
-        stopped.elapsed() >= Duration::from_millis(1500),
-        "expired before its ttl"
-    );
     assert_eq!(reg.ids(), vec![steady], "the leaseless entry stays");
     reg.run(&["heartbeat", &id]).code(1);
 }
@@ -373,35 +387,32 @@ fn a_three_member_cluster_keeps_serving_when_one_member_is_killed() {
 
 #[test]
 fn an_unreachable_etcd_is_exit_2_naming_the_endpoints_within_the_timeout() {
+    // The 1s timeout plus what starting and ending the process costs here now:
+    // 3s, or twenty times a short command when the machine is slower than that.
+    let bound = Duration::from_secs(1) + (command_time() * 20).max(Duration::from_secs(3));
+    let list = |url: &str| {
+        timed(|| {
+            finish(
+                mcpreg()
+                    .args(["--registry", url, "--etcd-timeout", "1s", "list"])
+                    .output()
+                    .unwrap(),
+            )
+        })
+    };
     let port = free_port();
     let url = format!("etcd://127.0.0.1:{port},127.0.0.1:{}/x", free_port());
-    let started = Instant::now();
-    let run = finish(
-        mcpreg()
-            .args(["--registry", &url, "--etcd-timeout", "1s", "list"])
-            .output()
-            .unwrap(),
-    );
+    let (run, took) = list(&url);
     let run = run
         .code(2)
         .stderr_has("no etcd endpoint answered")
         .stderr_has(&format!("http://127.0.0.1:{port}"));
     assert!(run.stdout.is_empty());
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(took < bound, "{took:?}, bound {bound:?}");
     // A listener that accepts and never answers: the timeout bounds the wait.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("etcd://{}/x", silent.local_addr().unwrap());
-    let started = Instant::now();
-    finish(
-        mcpreg()
-            .args(["--registry", &url, "--etcd-timeout", "1s", "list"])
-            .output()
-            .unwrap(),
-    )
-    .code(2);
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
-    );
+    let (run, took) = list(&url);
+    run.code(2);
+    assert!(took < bound, "{took:?}, bound {bound:?}");
 }

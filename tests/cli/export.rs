@@ -217,7 +217,8 @@ fn merging_keeps_the_users_servers_and_settings_and_replaces_only_ours() {
         .ok();
     let text = std::fs::read_to_string(&config).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
-    let keys: Vec<&String> = doc["mcpServers"].as_object().unwrap().keys().collect();
+    let mut keys: Vec<&String> = doc["mcpServers"].as_object().unwrap().keys().collect();
+    keys.sort();
     assert_eq!(keys, ["files", "mine"]);
     assert!(
         text.find("\"mine\"") < text.find("\"files\""),

@@ -5,6 +5,7 @@
 mod support;
 
 mod bad_input;
+mod choosing;
 mod commands;
 mod etcd;
 mod export;

@@ -252,6 +252,14 @@ fn python_sdk_servers_are_recorded_as_they_answer_in_both_eras() {
             .collect();
         assert_eq!(tools, ["read_text_file", "current_time"], "{id}");
     }
+    // The full definitions are kept, and shown for people.
+    let stdio_id = &cases[0].0;
+    let tool = &reg.entry(stdio_id)["tools"][0];
+    assert_eq!(tool["inputSchema"]["required"], serde_json::json!(["path"]));
+    assert_eq!(tool["outputSchema"]["type"], "object");
+    let shown = reg.run(&["show", stdio_id]).ok().stdout;
+    assert!(shown.contains("  path string required"), "{shown}");
+    assert!(shown.contains("summarize(text)"), "{shown}");
     let code = reg.run(&["export", "--to", "claude-code"]).ok().json();
     assert_eq!(code["mcpServers"]["py-sse"]["type"], "sse", "{code}");
     assert_eq!(code["mcpServers"]["py-http"]["type"], "http", "{code}");

@@ -3,13 +3,13 @@
 
 use crate::mcp_fakes::brain::FakeEra;
 use crate::mcp_fakes::http::{FakeHttp, HttpFake};
-use crate::mcp_fakes::stdio::{Behaviour, argv};
-use crate::support::{Reg, finish};
+use crate::mcp_fakes::stdio::{Behaviour, argv, timeout_secs};
+use crate::support::{Reg, eventually, finish, timed};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
 use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Registers the stdio fake with `behaviour`, writing its pid to `pidfile`.
 fn register_stdio(reg: &Reg, name: &str, behaviour: Behaviour, pidfile: Option<&Path>) -> String {
@@ -141,16 +141,23 @@ fn hostile_and_broken_servers_end_within_the_timeout_with_a_precise_error() {
     let reg = Reg::new();
     let pids = tempfile::tempdir().unwrap();
     let pid_of = |name: &str| pids.path().join(name);
+    // The well-behaved fakes among these (python3 processes, one flooding stderr)
+    // must start and answer within the timeout while the others start beside
+    // them: 2s, or more when python3 starts slowly here right now.
+    let secs = timeout_secs(2);
+    let timeout = format!("{secs}s");
+    let timed_out = format!("timed out after {secs}s");
+    let timed_out = timed_out.as_str();
     let fakes = [
-        (HttpFake::NeverAnswers, "timed out after 2s"),
-        (HttpFake::StallMidBody, "timed out after 2s"),
+        (HttpFake::NeverAnswers, timed_out),
+        (HttpFake::StallMidBody, timed_out),
         (HttpFake::Huge, "response exceeded 16777216 bytes"),
         (HttpFake::InvalidJson, "invalid JSON from server"),
         (
             HttpFake::JsonRpcError,
             "server returned JSON-RPC error -32603: boom",
         ),
-        (HttpFake::EndlessSse, "timed out after 2s"),
+        (HttpFake::EndlessSse, timed_out),
         (
             HttpFake::Redirect,
             "HTTP 302 redirect to http://127.0.0.1:9/elsewhere (redirects are not followed)",
@@ -168,7 +175,7 @@ fn hostile_and_broken_servers_end_within_the_timeout_with_a_precise_error() {
         ));
     }
     for (behaviour, error) in [
-        (Behaviour::NeverAnswers, "timed out after 2s"),
+        (Behaviour::NeverAnswers, timed_out),
         (Behaviour::IgnoresSigterm, ""),
         (Behaviour::FloodsStderr, ""),
         (Behaviour::InvalidJson, "invalid JSON from server"),
@@ -203,14 +210,15 @@ fn hostile_and_broken_servers_end_within_the_timeout_with_a_precise_error() {
         "cannot start `/nonexistent/mcp-server`: No such file or directory",
     ));
 
-    let started = Instant::now();
-    let run = reg
-        .run(&["health", "--probe", "--timeout", "2s", "--json"])
-        .code(1);
-    let took = started.elapsed();
-    // Fourteen probes of up to 2s each run in parallel: far less than 28s in all.
+    let (run, took) = timed(|| {
+        reg.run(&["health", "--probe", "--timeout", &timeout, "--json"])
+            .code(1)
+    });
+    // Fourteen probes, four of which run into the timeout: one after the other
+    // they would take at least four timeouts, in parallel about one.
+    let sequential = Duration::from_secs(4 * secs);
     assert!(
-        took < Duration::from_secs(8),
+        took < sequential,
         "probes did not run in parallel: {took:?}"
     );
     let report = run.json();
@@ -394,15 +402,22 @@ fn stdio_probes_refuse_a_registry_others_could_have_written() {
 }
 
 fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile(reg: &Reg) {
-    let moved = register_stdio_with(reg, &["--tag", "before"], Behaviour::NeverAnswers);
-    let steady = register_stdio(reg, "steady", Behaviour::NeverAnswers, None);
+    let (moved, write) =
+        timed(|| register_stdio_with(reg, &["--tag", "before"], Behaviour::NeverAnswers));
+    let started = reg.folder().join("steady.pid");
+    let steady = register_stdio(reg, "steady", Behaviour::NeverAnswers, Some(&started));
+    // The fakes must start, and the re-registration land, while the probe waits
+    // for its timeout: 2s, or more when python3 or a registration is slow here.
+    let secs = timeout_secs(2).max((write * 20).as_secs());
     let probing = reg
-        .cmd(&["health", "--probe", "--timeout", "2s"])
+        .cmd(&["health", "--probe", "--timeout", &format!("{secs}s")])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    sleep(Duration::from_millis(500));
+    // Once the probe has started the servers it has read the entries: now the
+    // re-registration comes in the middle of the probe, not before it.
+    eventually("the probe starts the servers", || started.exists());
     let again = register_stdio_with(reg, &["--tag", "after"], Behaviour::NeverAnswers);
     assert_eq!(again, moved);
     let run = finish(probing.wait_with_output().unwrap()).code(1);

@@ -1,6 +1,6 @@
 //! Concurrency and crash safety, tested with real processes on one registry file.
 
-use crate::support::{Reg, Rng, finish, ids_of};
+use crate::support::{Reg, Rng, finish, ids_of, median, timed};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -62,14 +62,17 @@ fn concurrent_writers_lose_nothing_and_readers_never_see_a_partial_file() {
                     let ttl_s = 60 + (w * OPS + op) as u64;
                     let ttl = format!("{ttl_s}s");
                     let first_round = op < IDS_PER_WORKER;
-                    let args: Vec<&str> = if first_round || op % 5 == 0 {
-                        vec![
+                    // 32 writers queue for one lock: the 10s default could run
+                    // out on a loaded machine, so the timeout only bounds a hang.
+                    let mut args: Vec<&str> = vec!["--lock-timeout", "120s"];
+                    if first_round || op % 5 == 0 {
+                        args.extend([
                             "register", "--name", "w", "--id", &id, "--ttl", &ttl, "--tool", "t",
                             "--", "/bin/w",
-                        ]
+                        ]);
                     } else {
-                        vec!["heartbeat", &id, "--ttl", &ttl]
-                    };
+                        args.extend(["heartbeat", &id, "--ttl", &ttl]);
+                    }
                     let after = SystemTime::now();
                     reg.run(&args).ok();
                     let before = SystemTime::now();
@@ -122,20 +125,34 @@ fn a_writer_killed_at_random_moments_never_corrupts_or_loses_acknowledged_writes
             &["--id", &format!("base-{i}"), "--tool", "t=some description"],
         );
     }
+    // Kill moments are relative to how long a write takes on this machine now:
+    // uniform over 0 to twice the median of a few measured writes, so that about
+    // half the writers finish and half die mid-write, however fast the machine is.
+    let register = |id: &str| {
+        let mut cmd = reg.cmd(&[
+            "register", "--name", "k", "--id", id, "--ttl", "1h", "--", "/bin/k",
+        ]);
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        cmd
+    };
+    let write = median(
+        (0..5)
+            .map(|i| {
+                let (status, took) = timed(|| register(&format!("measure-{i}")).status());
+                assert!(status.unwrap().success(), "measuring write {i} failed");
+                took
+            })
+            .collect(),
+    );
+    let window = u64::try_from((write * 2).as_micros()).unwrap_or(u64::MAX);
+    eprintln!("median write {write:?}: kills at random in 0..{window}us");
     let mut rng = Rng::seeded();
     let mut acknowledged = vec![];
     let mut killed_mid_way = 0;
     for i in 0..200 {
         let id = format!("k-{i}");
-        let mut child = reg
-            .cmd(&[
-                "register", "--name", "k", "--id", &id, "--ttl", "1h", "--", "/bin/k",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        thread::sleep(Duration::from_micros(rng.below(4000)));
+        let mut child = register(&id).spawn().unwrap();
+        thread::sleep(Duration::from_micros(rng.below(window)));
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
         if status.success() {
@@ -151,6 +168,10 @@ fn a_writer_killed_at_random_moments_never_corrupts_or_loses_acknowledged_writes
         }
         assert!(ids.contains(&"base-199".to_owned()));
     }
+    eprintln!(
+        "{} of 200 writers finished, {killed_mid_way} were killed",
+        acknowledged.len()
+    );
     assert!(
         killed_mid_way > 20,
         "only {killed_mid_way} of 200 writers were killed mid-way"
@@ -176,12 +197,17 @@ fn a_writer_killed_at_random_moments_never_corrupts_or_loses_acknowledged_writes
 #[test]
 fn writers_wait_for_a_shell_holding_the_lock_with_flock_and_give_up_after_the_timeout() {
     let reg = Reg::new();
-    reg.register("before", &[]);
+    let ((), write) = timed(|| {
+        reg.register("before", &[]);
+    });
     let original = reg.bytes();
     let lock = reg.folder().join("registry.json.lock");
+    // The shell holds the lock until we close its stdin: no race with how long
+    // the writers below take to start.
     let mut holder = Command::new("flock")
         .arg(&lock)
-        .args(["-c", "echo held; sleep 2"])
+        .args(["-c", "echo held; cat >/dev/null"])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("flock(1) from util-linux");
@@ -214,8 +240,8 @@ fn writers_wait_for_a_shell_holding_the_lock_with_flock_and_give_up_after_the_ti
     // Reads take no lock.
     reg.run(&["list"]).ok();
 
-    let waited = finish(
-        reg.cmd(&[
+    let mut patient = reg
+        .cmd(&[
             "--lock-timeout",
             "30s",
             "register",
@@ -224,14 +250,21 @@ fn writers_wait_for_a_shell_holding_the_lock_with_flock_and_give_up_after_the_ti
             "--",
             "/bin/p",
         ])
-        .output()
-        .unwrap(),
-    )
-    .ok();
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Ten times what a write took here just now, so that a writer ignoring the
+    // lock would have finished by then even on a slow machine.
+    let hold = (write * 10).max(Duration::from_millis(500));
+    thread::sleep(hold);
     assert!(
-        started.elapsed() >= Duration::from_millis(1500),
-        "did not wait for flock(1)"
+        patient.try_wait().unwrap().is_none(),
+        "did not wait for flock(1) ({hold:?} held)"
     );
+    assert_eq!(reg.bytes(), original, "wrote while flock(1) held the lock");
+    drop(holder.stdin.take()); // flock(1) exits and releases the lock
     holder.wait().unwrap();
+    let waited = finish(patient.wait_with_output().unwrap()).ok();
     assert_eq!(reg.ids().len(), 2, "{}", waited.stderr);
 }

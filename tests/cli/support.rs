@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_mcpreg");
 
@@ -182,23 +183,24 @@ pub fn ids_of(doc: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Pseudo-random numbers for tests; seeded per run (or from MCPREG_TEST_SEED, to
-/// replay one), the seed printed.
+/// Pseudo-random numbers for test schedules. The seed is printed, and taken from
+/// MCPREG_TEST_SEED when that is set, so a failing schedule can be replayed:
+/// `MCPREG_TEST_SEED=1234 cargo test --test cli NAME -- --exact --nocapture`.
 pub struct Rng(u64);
 
 impl Rng {
     pub fn seeded() -> Self {
         use std::hash::{BuildHasher, RandomState};
         let seed = match std::env::var("MCPREG_TEST_SEED") {
-            Ok(s) => {
-                s.parse::<u64>()
-                    .unwrap_or_else(|_| panic!("MCPREG_TEST_SEED={s:?} is not a number"))
-                    | 1
-            }
-            Err(_) => RandomState::new().hash_one(std::process::id()) | 1,
+            Ok(text) => text
+                .trim()
+                .parse::<u64>()
+                .unwrap_or_else(|e| panic!("MCPREG_TEST_SEED={text:?} is not a u64: {e}")),
+            Err(_) => RandomState::new().hash_one(std::process::id()),
         };
         eprintln!("rng seed {seed} (replay with MCPREG_TEST_SEED={seed})");
-        Rng(seed)
+        // xorshift never leaves zero, so the state is made odd.
+        Rng(seed | 1)
     }
 
     pub fn below(&mut self, n: u64) -> u64 {
@@ -221,4 +223,44 @@ macro_rules! on_both_backends {
             $( #[test] fn $name() { if let Some(reg) = crate::support::Reg::etcd() { super::$name(&reg); } } )*
         }
     };
+}
+
+/// How long `f` takes, with its result.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let value = f();
+    (value, started.elapsed())
+}
+
+/// The median of `samples` (which must not be empty).
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Polls `ok` until it holds. The deadline only bounds a hang: it is far longer
+/// than a loaded debug build on two busy cores needs, so it never races the work.
+#[track_caller]
+pub fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + HANG;
+    while !ok() {
+        assert!(Instant::now() < deadline, "{what}: not within {HANG:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How long a test waits for something that must happen before it calls it a
+/// hang: never a latency bound.
+pub const HANG: Duration = Duration::from_secs(60);
+
+/// What one short `mcpreg` command (a `list` of an empty registry file) takes on
+/// this machine right now: the median of three. Tests that bound a latency add a
+/// multiple of it, so the bound follows the machine's load.
+pub fn command_time() -> Duration {
+    let reg = Reg::new();
+    median(
+        (0..3)
+            .map(|_| timed(|| reg.run(&["list"]).ok()).1)
+            .collect(),
+    )
 }

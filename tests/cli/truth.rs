@@ -356,16 +356,17 @@ fn refresh_writes_learned_fields_and_keeps_what_was_given_by_hand(reg: &Reg) {
     );
     assert_eq!(learned(&reg.entry(&by_hand)), Vec::<String>::new());
 
-    // The server changes what it offers; a plain probe records health only.
+    // The server changes what it offers; a plain probe records health only (the
+    // changed tools make each entry `changed`, see choosing.rs).
     std::fs::write(&tools_file, "read_file\nlist_directory\nsearch\n").unwrap();
-    reg.run(&["health", "--probe"]).ok();
+    reg.run(&["health", "--probe"]).code(1);
     assert_eq!(
         names(&reg.entry(&learnt)["tools"]),
         ["read_file", "write_file"]
     );
     assert_eq!(names(&reg.entry(&bare)["tools"]), Vec::<String>::new());
 
-    reg.run(&["health", "--probe", "--refresh"]).ok();
+    reg.run(&["health", "--probe", "--refresh"]).code(1);
     let now = ["read_file", "list_directory", "search"];
     let e = reg.entry(&learnt);
     assert_eq!(names(&e["tools"]), now, "learned tools are refreshed");
@@ -381,7 +382,15 @@ fn refresh_writes_learned_fields_and_keeps_what_was_given_by_hand(reg: &Reg) {
     assert!(!learned(&e).contains(&"tools".to_owned()), "{e}");
     assert!(!learned(&e).contains(&"version".to_owned()), "{e}");
     let found = reg
-        .run(&["find", "--tool", "list_directory", "--format", "ids"])
+        .run(&[
+            "find",
+            "--tool",
+            "list_directory",
+            "--health",
+            "any",
+            "--format",
+            "ids",
+        ])
         .ok();
     assert_eq!(found.stdout.lines().count(), 2, "{}", found.stdout);
 }
@@ -436,8 +445,10 @@ fn run_registers_only_a_server_that_is_still_its_own_child() {
     let reg = Reg::new();
     let port = closed_port();
     let pidfile = reg.folder().join("server.pid");
+    // The orphan ends itself after 120s at the latest: it may not have written
+    // its pidfile yet when `run` returns, and then nothing here could kill it.
     let child = format!(
-        "python3 {HTTP_SERVER} {port} {} & exit 3",
+        "python3 {HTTP_SERVER} {port} {} 120 0 & exit 3",
         pidfile.display()
     );
     let url = format!("http://127.0.0.1:{port}/mcp");

@@ -5,7 +5,7 @@ for the `mcpreg run` tests. Loopback only.
 usage: mcp_http_server.py PORT PIDFILE [EXIT_AFTER_SECONDS EXIT_CODE]
 
 Writes its pid to PIDFILE, serves POST /mcp, exits 0 on SIGTERM or SIGINT, or with
-EXIT_CODE after EXIT_AFTER_SECONDS when given.
+EXIT_CODE on SIGUSR1 or after EXIT_AFTER_SECONDS when those are given.
 """
 import json
 import os
@@ -73,6 +73,9 @@ signal.signal(signal.SIGINT, stop)
 code = 0
 if len(sys.argv) > 4:
     code = int(sys.argv[4])
-    threading.Timer(float(sys.argv[3]), stop).start()
+    signal.signal(signal.SIGUSR1, stop)
+    timer = threading.Timer(float(sys.argv[3]), stop)
+    timer.daemon = True
+    timer.start()
 server.serve_forever()
 sys.exit(code)

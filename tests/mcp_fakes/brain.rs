@@ -107,6 +107,9 @@ impl Brain {
                 }
                 Ok(complete(r))
             }
+            (FakeEra::Old, "resources/templates/list") => Ok(json!({
+                "resourceTemplates": [{"uriTemplate": "notes://{id}", "name": "note", "mimeType": "text/plain"}],
+            })),
             (FakeEra::Old, "resources/list") => Ok(json!({
                 "resources": RESOURCES.iter().map(|u| json!({"uri": u, "name": u.rsplit('/').next()})).collect::<Vec<_>>(),
             })),

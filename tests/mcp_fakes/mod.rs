@@ -17,8 +17,9 @@
 //!   spawns a grandchild. With `MCPREG_FAKE_PIDFILE=<path>` in its
 //!   environment the script writes its pid there, so a test can check that
 //!   no process is left behind; with `MCPREG_FAKE_TOOLS_FILE=<path>` it offers
-//!   the tools named in that file (one a line), read at start, so a test can
-//!   change what the server offers between two probes.
+//!   the tools in that file, read at start (one name a line, or a JSON list of
+//!   whole definitions), so a test can change what the server offers between
+//!   two probes.
 //! - [`brain`]: what a good server answers, shared by the HTTP fakes.
 #![allow(dead_code)]
 

@@ -12,6 +12,7 @@
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// What the stdio fake does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,32 @@ pub fn command(b: Behaviour) -> (String, Vec<String>) {
     (cmd, v)
 }
 
+/// How long python3 (what the fakes run) takes to start on this machine right
+/// now: the median of three empty runs. On two busy cores this is seconds where
+/// a quiet machine takes tens of milliseconds, so the timeouts within which a
+/// fake must start (or must be seen running) are multiples of it.
+pub fn python_start() -> Duration {
+    let mut runs: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let ran = std::process::Command::new("python3")
+                .args(["-c", ""])
+                .status();
+            assert!(ran.is_ok_and(|s| s.success()), "python3 -c '' failed");
+            started.elapsed()
+        })
+        .collect();
+    runs.sort();
+    runs[1]
+}
+
+/// Whole seconds for a timeout that a stdio fake must start within: at least
+/// `floor`, and four python3 starts measured now.
+pub fn timeout_secs(floor: u64) -> u64 {
+    let four = python_start() * 4;
+    floor.max(four.as_secs() + u64::from(four.subsec_nanos() > 0))
+}
+
 /// The script's path (written at first use).
 pub fn script() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
@@ -112,10 +139,17 @@ if mode == "grandchild":
 NEW = "2026-07-28"
 TOOLS = ["alpha", "bravo", "charlie", "delta", "echo"]
 PAGES = {None: (0, 2, "p2"), "p2": (2, 4, "p3"), "p3": (4, 5, None)}
-# A server whose tools change between probes: one name a line, read at start.
+# A server whose tools change between probes, read at start: one name a line,
+# or a JSON list of whole tool definitions.
+DEFINED = None
 if os.environ.get("MCPREG_FAKE_TOOLS_FILE"):
     with open(os.environ["MCPREG_FAKE_TOOLS_FILE"]) as f:
-        TOOLS = [t for t in f.read().split() if t]
+        text = f.read()
+    if text.lstrip().startswith("["):
+        DEFINED = json.loads(text)
+        TOOLS = [t["name"] for t in DEFINED]
+    else:
+        TOOLS = [t for t in text.split() if t]
     PAGES = {None: (0, len(TOOLS), None)}
 
 def send(obj):
@@ -140,7 +174,7 @@ def result_for(method, params, new):
         if cursor not in PAGES:
             return None, (-32602, "bad cursor")
         a, b, nxt = PAGES[cursor]
-        r = {"tools": [{"name": t, "description": "the %s tool" % t, "inputSchema": {"type": "object"}} for t in TOOLS[a:b]]}
+        r = {"tools": DEFINED[a:b] if DEFINED is not None else [{"name": t, "description": "the %s tool" % t, "inputSchema": {"type": "object"}} for t in TOOLS[a:b]]}
         if nxt:
             r["nextCursor"] = nxt
         if new:
