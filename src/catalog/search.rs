@@ -679,6 +679,22 @@ mod tests {
     }
 
     #[test]
+    fn a_title_ranks_like_a_name() {
+        let json = serde_json::json!({
+            "id": "t", "name": "t",
+            "transport": {"type": "stdio", "command": "/bin/true"},
+            "tools": [{"name": "rtf", "title": "Read Text File"}, {"name": "other"}],
+            "registered_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+        });
+        let titled: crate::catalog::Entry = serde_json::from_value(json).unwrap();
+        let described = entry("d", &[("rtf", "Read text file")]);
+        let ranked = rank("read text file", &[described, titled]);
+        assert_eq!(ranked[0].0, 1, "a title weighs more than a description");
+        assert_eq!(ranked[0].1.tools.len(), 1);
+        assert_eq!(ranked[0].1.tools[0].name, "rtf");
+    }
+
+    #[test]
     fn stemming_joins_forms_of_a_word() {
         let entries = [entry("a", &[("reading_files", "")])];
         assert_eq!(rank("read file", &entries).len(), 1);
