@@ -1,7 +1,8 @@
 //! The command line, as clap derive definitions: the `///` comments are the help
-//! text, the man pages and the completions. DESIGN.md §1 is the contract.
+//! text, the man pages and the completions. README is the contract, ARCHITECTURE.md the layout.
 
 use crate::catalog::StatusFilter;
+use crate::catalog::time;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -55,7 +56,7 @@ pub struct Global {
     pub lock_timeout: Duration,
 
     /// How long one request to etcd may take before mcpreg tries the next endpoint or gives up
-    #[arg(long, global = true, env = "MCPREG_ETCD_TIMEOUT", value_name = "DUR", value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, global = true, env = "MCPREG_ETCD_TIMEOUT", value_name = "DUR", value_parser = parse_timeout, default_value = "5s")]
     pub etcd_timeout: Duration,
 
     /// Print nothing but data and errors
@@ -100,6 +101,7 @@ pub enum Command {
     Pin(Pin),
     Watch(Watch),
     Export(Export),
+    Sync(Sync),
     Scan(Scan),
     Completions(Completions),
     Man(Man),
@@ -115,7 +117,7 @@ pub enum Command {
 /// and deregisters on SIGINT or SIGTERM.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --ttl 30s --keepalive\n  mcpreg register --from server.json\n  mcpreg register --from ~/.cursor/mcp.json --tag cursor"
+    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --ttl 30s --keepalive\n  mcpreg register --from server.json\n  mcpreg register --from ~/.cursor/mcp.json --tag cursor\n  mcpreg register --from https://registry.example.com --search weather --updated-since 2026-11-01T00:00:00Z"
 )]
 pub struct Register {
     #[command(flatten)]
@@ -131,8 +133,8 @@ pub struct Register {
     #[arg(long)]
     pub introspect: bool,
 
-    /// Time limit of the --introspect probe
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "introspect")]
+    /// Time limit of the --introspect probe, or of each page read by --from URL
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "10s")]
     pub timeout: Duration,
 
     /// Stay in the foreground: heartbeat every ttl/3, register again if pruned,
@@ -140,15 +142,24 @@ pub struct Register {
     #[arg(long, requires = "ttl")]
     pub keepalive: bool,
 
-    /// Register every server of a server.json (schema 2025-12-11) or of a Claude
-    /// Desktop, Claude Code, VS Code or Cursor config file, told apart by shape
+    /// Register every server of a server.json (schema 2025-12-11), of an MCP
+    /// client's config file (JSON, JSONC, TOML or YAML; see `export --to`), told
+    /// apart by shape, or of a registry API v0.1 at an http(s) URL, every page of it
     /// (--tag, --meta and --ttl apply to each)
-    #[arg(long, value_name = "FILE", conflicts_with_all = [
+    #[arg(long, value_name = "FILE|URL", conflicts_with_all = [
         "name", "id", "description", "server_version", "tools", "resources", "prompts",
         "capabilities", "headers", "auth", "health_url", "env", "keepalive",
         "url", "command",
     ])]
     pub from: Option<PathBuf>,
+
+    /// --from URL: only servers whose name has TEXT (the registry's `search`)
+    #[arg(long, value_name = "TEXT", requires = "from")]
+    pub search: Option<String>,
+
+    /// --from URL: only servers updated since TIME (RFC 3339, the registry's `updated_since`)
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub updated_since: Option<String>,
 
     /// With --from and --introspect: import a server that cannot be reached
     /// without its tools, with a warning, instead of failing the whole import
@@ -192,7 +203,7 @@ pub struct Run {
     pub transport: Option<HttpTransport>,
 
     /// How long the server may take to answer its first probe before it is stopped
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "30s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "30s")]
     pub startup_timeout: Duration,
 
     /// Program and arguments of the server, after `--`
@@ -257,7 +268,7 @@ pub struct Declare {
     pub health_url: Option<String>,
 
     /// Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = parse_ttl)]
     pub ttl: Option<Duration>,
 }
 
@@ -284,7 +295,7 @@ pub struct Heartbeat {
     pub ids: Vec<String>,
 
     /// New ttl [default: the ttl registered]
-    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = parse_ttl)]
     pub ttl: Option<Duration>,
 }
 
@@ -443,7 +454,7 @@ pub struct Health {
     pub refresh: bool,
 
     /// Time limit of each probe
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "probe")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "10s", requires = "probe")]
     pub timeout: Duration,
 
     /// Probes run at once at most
@@ -499,12 +510,16 @@ pub struct Watch {
 /// into a file: an existing client config is merged, keeping the user's other
 /// servers and settings and replacing only the entries mcpreg wrote last time
 /// (listed under its top-level "_mcpreg" key); the file is replaced atomically.
-/// Two entries with the same name, or a name the user's own servers use, are
-/// written under their ids. claude-desktop cannot run HTTP servers: they are
-/// skipped with a warning.
+/// JSON with comments (vscode, zed, gemini-cli, opencode) and TOML (codex) keep
+/// the user's text byte for byte outside mcpreg's entries; YAML (goose, continue)
+/// loses its comments, so the first rewrite of a file with comments keeps a copy
+/// in FILE.mcpreg-backup. Two entries with the same name, or a name the user's own
+/// servers use, are written under their ids. What a client cannot express (HTTP
+/// servers for claude-desktop, SSE servers for codex and zed) is skipped with a
+/// warning naming the entries.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg export --to claude-desktop -o ~/.config/Claude/claude_desktop_config.json\n  mcpreg export --to claude-code --tag project -o .mcp.json\n  mcpreg export --to vscode -o .vscode/mcp.json\n  mcpreg export --to cursor -o ~/.cursor/mcp.json\n  mcpreg export --to server-json --name files --namespace io.github.me -o server.json"
+    after_help = "Examples:\n  mcpreg export --to claude-desktop -o ~/.config/Claude/claude_desktop_config.json\n  mcpreg export --to claude-code --tag project -o .mcp.json\n  mcpreg export --to vscode -o .vscode/mcp.json\n  mcpreg export --to cursor -o ~/.cursor/mcp.json\n  mcpreg export --to codex -o ~/.codex/config.toml\n  mcpreg export --to server-json --name files --namespace io.github.me -o server.json"
 )]
 pub struct Export {
     /// Format to write
@@ -527,14 +542,70 @@ pub struct Export {
 pub enum ExportTo {
     /// claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only
     ClaudeDesktop,
-    /// .mcp.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
+    /// .mcp.json, ~/.claude.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
     ClaudeCode,
-    /// .vscode/mcp.json: {"servers": {NAME: {type: stdio|http|sse, ...}}}
+    /// .vscode/mcp.json (JSONC): {"servers": {NAME: {type: stdio|http|sse, ...}}}
     Vscode,
     /// .cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
     Cursor,
+    /// ~/.codeium/windsurf/mcp_config.json: {"mcpServers": {NAME: {command, ...} | {serverUrl, headers}}}
+    Windsurf,
+    /// cline_mcp_settings.json: {"mcpServers": {NAME: {command, ...} | {type: streamableHttp|sse, url}}}
+    Cline,
+    /// Roo Code's mcp_settings.json, .roo/mcp.json: {"mcpServers": {NAME: {type: stdio|streamable-http|sse, ...}}}
+    RooCode,
+    /// ~/.continue/config.yaml: mcpServers: [{name, type, command | url, ...}]
+    Continue,
+    /// Zed's settings.json (JSONC): {"context_servers": {NAME: {command, args, env} | {url, headers}}}
+    Zed,
+    /// ~/.gemini/settings.json: {"mcpServers": {NAME: {command, ...} | {httpUrl} | {url (SSE)}}}
+    GeminiCli,
+    /// ~/.codex/config.toml: [mcp_servers.NAME] command, args, env | url, http_headers; no SSE
+    Codex,
+    /// ~/.config/goose/config.yaml: extensions: {NAME: {type: stdio, cmd, args, envs} | {type, uri}}
+    Goose,
+    /// opencode.json (JSONC): {"mcp": {NAME: {type: local, command: [ARGV]} | {type: remote, url}}}
+    Opencode,
+    /// ~/.lmstudio/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
+    LmStudio,
+    /// ~/.copilot/mcp-config.json: {"mcpServers": {NAME: {type: local|http|sse, ..., tools}}}
+    CopilotCli,
     /// The official MCP Registry's server.json (schema 2025-12-11); an array when several match
     ServerJson,
+}
+
+impl ExportTo {
+    /// The name given on the command line (`claude-desktop`, `server-json`).
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Export the matching servers into every MCP client installed for this user.
+///
+/// A client counts as installed when its config folder exists at its default place
+/// under $HOME (and $XDG_CONFIG_HOME, $CODEX_HOME). Each config is merged as
+/// `export -o` merges it: the user's servers and settings stay, mcpreg's entries
+/// are replaced. Prints one line per client: written, unchanged, or skipped and
+/// why. Exits 2 when a client's config could not be read (the others are still
+/// written).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg sync\n  mcpreg sync --tag laptop --dry-run\n  mcpreg sync --clients cursor,codex"
+)]
+pub struct Sync {
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Print a unified diff of each file that would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only these clients (comma-separated names of `export --to`)
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub clients: Vec<String>,
 }
 
 /// Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports.
@@ -558,11 +629,11 @@ pub struct Scan {
     pub ports: String,
 
     /// Time a TCP connect may take before the port counts as filtered
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "1s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "1s")]
     pub timeout: Duration,
 
     /// Time limit of each MCP probe in the identification phase
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "5s")]
     pub probe_timeout: Duration,
 
     /// TCP connects in flight at most [default: the open-file limit, raised to its
@@ -584,7 +655,7 @@ pub struct Scan {
     pub register: bool,
 
     /// Lease of the servers --register writes [default: none, they never expire]
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, requires = "register")]
+    #[arg(long, value_name = "DUR", value_parser = parse_ttl, requires = "register")]
     pub ttl: Option<Duration>,
 
     /// Allow blocks of more than 65536 probes (addresses x ports)
@@ -615,6 +686,100 @@ pub struct Man {
     pub out_dir: Option<PathBuf>,
 }
 
+/// A duration flag of any kind: humantime syntax, then the range of its kind.
+fn parse_checked(s: &str, problem: fn(Duration) -> Option<String>) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 30s, 5m, 1h30m)"))?;
+    problem(d).map_or(Ok(d), Err)
+}
+
+/// A span such as a grace period or a wait: 0 to ten years.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 30s, 5m, 1h30m)"))
+    parse_checked(s, time::span_problem)
+}
+
+/// A time limit: more than zero, at most ten years.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    parse_checked(s, time::timeout_problem)
+}
+
+/// A lease: whole seconds, 1s to ten years.
+pub fn parse_ttl(s: &str) -> Result<Duration, String> {
+    parse_checked(s, time::ttl_problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Timestamp;
+    use crate::catalog::model::Lease;
+    use crate::testing::seeded_runner;
+    use proptest::prelude::*;
+
+    /// Strings a person (or a fuzzer) might hand a duration flag: numbers of any
+    /// size with any unit, several parts, signs and junk.
+    fn duration_text() -> impl Strategy<Value = String> {
+        let unit = prop::sample::select(vec![
+            "", "ns", "us", "ms", "s", "m", "h", "d", "w", "M", "y", "years", "months", "sec", "x",
+            ".", "-",
+        ]);
+        let number = prop_oneof![
+            any::<u64>().prop_map(|n| n.to_string()),
+            "[0-9]{1,40}",
+            Just("18446744073709551615".to_owned()),
+            Just("0".to_owned()),
+        ];
+        prop_oneof![
+            prop::collection::vec((number, unit), 1..4).prop_map(|parts| {
+                parts
+                    .into_iter()
+                    .map(|(n, u)| format!("{n}{u}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+            ".{0,24}",
+        ]
+    }
+
+    #[test]
+    fn no_string_given_to_a_duration_flag_panics() {
+        let sites: &[&[&str]] = &[
+            &["register", "--name", "a", "--ttl"],
+            &["heartbeat", "a-1", "--ttl"],
+            &["health", "--probe", "--timeout"],
+            &["prune", "--grace"],
+            &["scan", "127.0.0.1", "--ports", "1", "--register", "--ttl"],
+            &["scan", "127.0.0.1", "--ports", "1", "--probe-timeout"],
+            &["list", "--lock-timeout"],
+        ];
+        seeded_runner("duration flags", 512)
+            .run(&duration_text(), |text| {
+                for site in sites {
+                    let mut argv = vec!["mcpreg"];
+                    argv.extend_from_slice(site);
+                    argv.push(&text);
+                    if site[0] == "register" {
+                        argv.extend_from_slice(&["--", "/bin/x"]);
+                    }
+                    let Ok(cli) = Cli::try_parse_from(&argv) else {
+                        continue;
+                    };
+                    // What is accepted must survive the lease arithmetic and the
+                    // file format, which is where 9999y used to panic.
+                    let ttl = match &cli.command {
+                        Command::Register(r) => r.declare.ttl,
+                        Command::Heartbeat(h) => h.ttl,
+                        Command::Scan(s) => s.ttl,
+                        _ => None,
+                    };
+                    if let Some(ttl) = ttl {
+                        let lease = Lease::starting(Timestamp::now(), ttl);
+                        let json = serde_json::to_string(&lease).expect("a lease serialises");
+                        let back: Lease = serde_json::from_str(&json).expect("and reads back");
+                        prop_assert_eq!(back, lease);
+                    }
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }

@@ -11,6 +11,8 @@ mod mcp;
 mod output;
 mod scan;
 mod store;
+#[cfg(test)]
+mod testing;
 
 use clap::Parser;
 use std::process::ExitCode;

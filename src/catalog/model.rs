@@ -1,6 +1,6 @@
 //! The entry model: what the registry knows about one MCP server.
 //!
-//! Field names and shapes are the file format of DESIGN.md §2, so the same types
+//! Field names and shapes are the file format of README "The registry file", so the same types
 //! serve the file store, the etcd store and `--format json|yaml` output. Every field
 //! is written on output (null, [] or {} when empty) so scripts can rely on the keys;
 //! on input only `id`, `name`, `transport` and the two stamps are required. Keys this
@@ -376,8 +376,19 @@ impl Auth {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lease {
+    #[serde(deserialize_with = "ttl_seconds")]
     pub ttl_s: u64,
     pub expires_at: Timestamp,
+}
+
+/// A stored ttl (registry file, etcd value) is held to the rule of `--ttl`: a
+/// zero or a ten-thousand-year lease in a file is as wrong as on the command line.
+fn ttl_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let secs = u64::deserialize(d)?;
+    match super::time::ttl_secs_problem(secs) {
+        Some(why) => Err(serde::de::Error::custom(format!("ttl_s: {why}"))),
+        None => Ok(secs),
+    }
 }
 
 impl Lease {

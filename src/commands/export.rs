@@ -12,45 +12,58 @@ use serde_json::Value;
 impl Run for Export {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let entries = ctx.store.find(&self.filters.query()?, ctx.now)?;
-        let client = match self.to {
-            ExportTo::ServerJson => return self.server_json(ctx, &entries),
-            ExportTo::ClaudeDesktop => Client::ClaudeDesktop,
-            ExportTo::ClaudeCode => Client::ClaudeCode,
-            ExportTo::Vscode => Client::Vscode,
-            ExportTo::Cursor => Client::Cursor,
+        if self.to == ExportTo::ServerJson {
+            return self.server_json(ctx, &entries);
+        }
+        let Some(client) = clients::by_name(&self.to.name()) else {
+            return Err(Error::usage(
+                "--to",
+                format!("{}: no such client", self.to.name()),
+            ));
         };
         if entries.is_empty() {
             ctx.ui.warn(format_args!(
                 "export: no entry matched; writing a config without mcpreg's servers"
             ));
         }
-        let entries = self.without_cwd(ctx, client, entries);
+        let at = match &self.output {
+            Some(p) => format!("{}: ", p.display()),
+            None => String::new(),
+        };
+        let entries = without_cwd(ctx, client, entries);
         let mut report = None;
         let mut make = |existing: Option<&str>| {
-            let export = clients::export(client, &entries, existing).map_err(|why| {
-                let at = match &self.output {
-                    Some(p) => format!("{}: ", p.display()),
-                    None => String::new(),
-                };
-                Error::usage("--output", format!("{at}{why}"))
-            })?;
-            let bytes = export.bytes.clone();
+            let export = clients::export(client, &entries, existing)
+                .map_err(|why| Error::usage("--output", format!("{at}{why}")))?;
+            let change = external::Change {
+                bytes: export.bytes.clone(),
+                backup: export.loses_comments,
+            };
             report = Some(export);
-            Ok(bytes)
+            Ok(change)
         };
         match &self.output {
-            Some(path) => external::rewrite(path, ctx.lock_timeout, &mut make)?,
+            Some(path) => {
+                let (_, backup) = external::rewrite_keeping(path, ctx.lock_timeout, &mut make)?;
+                if let Some(backup) = backup {
+                    ctx.ui.warn(format_args!(
+                        "{}: its comments cannot be kept in a rewrite of YAML; the file as it was is in {}",
+                        path.display(),
+                        backup.display()
+                    ));
+                }
+            }
             None => {
-                let bytes = make(None)?;
-                ctx.out.raw(&bytes)?;
+                let change = make(None)?;
+                ctx.out.raw(&change.bytes)?;
             }
         }
         if let Some(report) = report {
-            if !report.skipped.is_empty() {
+            for (what, ids) in &report.skipped {
                 ctx.ui.warn(format_args!(
-                    "export: {} cannot run HTTP servers from its config; skipped: {}",
-                    client.name(),
-                    report.skipped.join(", ")
+                    "export: {} cannot express {what}; skipped: {}",
+                    client.name,
+                    ids.join(", ")
                 ));
             }
             for (name, id) in &report.written {
@@ -61,31 +74,32 @@ impl Run for Export {
     }
 }
 
-impl Export {
-    /// For a client that cannot start a server in a folder of its own, each
-    /// command that has one is written with absolute paths instead, and the user
-    /// is told which (a path argument that no longer exists stays as it is).
-    fn without_cwd(&self, ctx: &Context, client: Client, mut entries: Vec<Entry>) -> Vec<Entry> {
-        if client.has_cwd() {
-            return entries;
-        }
-        let mut moved = Vec::new();
-        for e in &mut entries {
-            if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
-                e.transport = absolute;
-                moved.push(e.id.clone());
-            }
-        }
-        if !moved.is_empty() {
-            ctx.ui.warn(format_args!(
-                "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
-                client.name(),
-                moved.join(", ")
-            ));
-        }
-        entries
+/// For a client that cannot start a server in a folder of its own, each command
+/// that has one is written with absolute paths instead, and the user is told
+/// which (a path argument that no longer exists stays as it is). Shared by
+/// `export` and `sync`.
+pub(super) fn without_cwd(ctx: &Context, client: &Client, mut entries: Vec<Entry>) -> Vec<Entry> {
+    if client.cwd {
+        return entries;
     }
+    let mut moved = Vec::new();
+    for e in &mut entries {
+        if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
+            e.transport = absolute;
+            moved.push(e.id.clone());
+        }
+    }
+    if !moved.is_empty() {
+        ctx.ui.warn(format_args!(
+            "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
+            client.name,
+            moved.join(", ")
+        ));
+    }
+    entries
+}
 
+impl Export {
     fn server_json(&self, ctx: &mut Context, entries: &[Entry]) -> Result<Exit> {
         if entries.is_empty() {
             ctx.ui
@@ -129,7 +143,9 @@ impl Export {
             })
         };
         match &self.output {
-            Some(path) => external::rewrite(path, ctx.lock_timeout, make)?,
+            Some(path) => {
+                external::rewrite(path, ctx.lock_timeout, make)?;
+            }
             None => {
                 let bytes = make(None)?;
                 ctx.out.raw(&bytes)?;

@@ -19,6 +19,7 @@ mod register;
 mod run;
 mod scan;
 mod show;
+mod sync;
 mod watch;
 
 use crate::catalog::{HealthState, Query, Timestamp};
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Pin(c) => c.run(&mut ctx),
                 Command::Watch(c) => c.run(&mut ctx),
                 Command::Export(c) => c.run(&mut ctx),
+                Command::Sync(c) => c.run(&mut ctx),
                 Command::Scan(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
             }?;
@@ -126,17 +128,11 @@ pub fn key_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
     }
 }
 
-/// A lease is whole seconds of at least 1s.
+/// A lease is whole seconds from 1s to ten years (`--ttl`).
 pub fn check_ttl(ttl: Option<std::time::Duration>) -> Result<()> {
-    match ttl {
-        Some(ttl) if ttl.subsec_nanos() != 0 || ttl.as_secs() == 0 => Err(Error::usage(
-            "--ttl",
-            format!(
-                "{} is not a whole number of seconds of at least 1s",
-                humantime::format_duration(ttl)
-            ),
-        )),
-        _ => Ok(()),
+    match ttl.and_then(crate::catalog::time::ttl_problem) {
+        Some(why) => Err(Error::usage("--ttl", why)),
+        None => Ok(()),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The registry and the rest of the MCP ecosystem: client config files (Claude
-//! Desktop, Claude Code, VS Code, Cursor) and the official MCP Registry's
+//! The registry and the rest of the MCP ecosystem: the config files of fifteen MCP
+//! clients (see [`clients::ALL`]) and the official MCP Registry's
 //! `server.json`. Pure conversions between their documents and the catalog's
 //! types; reading and writing the files is the store's business (`store::external`).
 //!
@@ -8,20 +8,23 @@
 //! with errors that name the field (`mcpServers.files.command: ...`).
 
 pub mod clients;
+pub mod registry_api;
 pub mod server_json;
 
 use crate::catalog::model::check_http_url;
 use crate::catalog::registration::Registration;
 use crate::catalog::{Transport, id};
+use clients::Syntax;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// What an import found: one registration per server, and what it had to leave out.
 #[derive(Debug, Default)]
 pub struct Import {
-    /// `server.json`, `claude-code`, ... for messages.
-    pub kind: &'static str,
+    /// `a server.json`, `a cursor config`, ... for messages.
+    pub kind: String,
     pub registrations: Vec<Registration>,
     pub warnings: Vec<String>,
 }
@@ -31,8 +34,8 @@ pub struct Import {
 pub fn checked(r: Registration, at: &str) -> Result<Registration, String> {
     id::validate(&r.id).map_err(|why| format!("{at}.id: {:?}: {why}", r.id))?;
     let plain = plain(&r.name, r.transport.clone(), at)?;
-    if r.ttl.is_some_and(|t| t.is_zero()) {
-        return Err(format!("{at}.ttl_s: a lease is at least 1 second"));
+    if let Some(why) = r.ttl.and_then(crate::catalog::time::ttl_problem) {
+        return Err(format!("{at}.ttl_s: {why}"));
     }
     if let Some(url) = &r.health_url {
         check_http_url(url).map_err(|why| format!("{at}.health_url: {url:?}: {why}"))?;
@@ -63,15 +66,43 @@ pub fn plain(name: &str, transport: Transport, at: &str) -> Result<Registration,
     Ok(Registration::bare(name, transport))
 }
 
-/// Reads any supported file: a `server.json` (or a JSON array of them) or one of the
-/// four client configs, told apart by shape. Errors name the field at fault.
-pub fn import(text: &str) -> Result<Import, String> {
-    let doc: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not JSON: line {}, column {}: {e}", e.line(), e.column()))?;
+/// Reads any supported file: a `server.json` (or a JSON array of them) or a client
+/// config (JSON, JSON with comments, TOML or YAML by its extension), told apart by
+/// shape. Errors name the field at fault.
+pub fn import(path: &Path, text: &str) -> Result<Import, String> {
+    let syntax = Syntax::of_path(path);
     let mut import = Import::default();
+    if syntax != Syntax::Jsonc {
+        let doc = syntax.read(text)?;
+        let client = clients::detect(path, &doc, syntax).ok_or_else(|| {
+            let keys: Vec<String> = clients::ALL
+                .iter()
+                .filter(|c| c.syntax == syntax)
+                .map(|c| format!("`{}`", c.at.join(".")))
+                .collect();
+            format!("not a client config: none of {} is there", keys.join(", "))
+        })?;
+        clients::import(client, &doc, &mut import)?;
+        import.kind = format!("{} config", client.name);
+        return finish(import);
+    }
+    // Plain JSON first, for its messages; JSON with comments when that fails.
+    let doc: Value = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => match Syntax::Jsonc.read(text) {
+            Ok(map) => Value::Object(map),
+            Err(_) => {
+                return Err(format!(
+                    "not JSON: line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ));
+            }
+        },
+    };
     match &doc {
         Value::Array(items) => {
-            import.kind = "server.json";
+            import.kind = "server.json".into();
             if items.is_empty() {
                 return Err("an empty array: no server.json documents to import".into());
             }
@@ -80,8 +111,9 @@ pub fn import(text: &str) -> Result<Import, String> {
             }
         }
         Value::Object(map) => {
-            if map.contains_key("mcpServers") || map.contains_key("servers") {
-                clients::import(map, &mut import)?;
+            if let Some(client) = clients::detect(path, map, Syntax::Jsonc) {
+                clients::import(client, map, &mut import)?;
+                import.kind = format!("{} config", client.name);
             } else if [
                 "$schema",
                 "name",
@@ -93,14 +125,18 @@ pub fn import(text: &str) -> Result<Import, String> {
             .iter()
             .any(|k| map.contains_key(*k))
             {
-                import.kind = "server.json";
+                import.kind = "server.json".into();
                 server_json::import(&doc, "", &mut import)?;
             } else {
-                return Err("neither a server.json (no `name`, `version`, `remotes`) nor a client config (no `mcpServers` or `servers`)".into());
+                return Err("neither a server.json (no `name`, `version`, `remotes`) nor a client config (no `mcpServers`, `servers`, `context_servers` or `mcp`)".into());
             }
         }
         _ => return Err("a server.json or client config is a JSON object".into()),
     }
+    finish(import)
+}
+
+fn finish(import: Import) -> Result<Import, String> {
     if import.registrations.is_empty() {
         return Err(format!(
             "no server to register in this {}{}",

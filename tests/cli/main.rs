@@ -6,15 +6,18 @@ mod support;
 
 mod bad_input;
 mod choosing;
+mod clients;
 mod commands;
 mod etcd;
 mod export;
 mod generated;
+mod hostile_files;
 mod lifecycle;
 #[path = "../mcp_fakes/mod.rs"]
 mod mcp_fakes;
 mod peers;
 mod probe;
+mod registry_api;
 mod reliability;
 mod scan;
 mod search;
