@@ -9,6 +9,7 @@ mod http_agent;
 mod interop;
 mod mcp;
 mod output;
+mod process;
 mod scan;
 mod store;
 #[cfg(test)]
@@ -22,7 +23,7 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mcpreg: {e}");
+            output::diagnostic(e);
             commands::Exit::Error.into()
         }
     }

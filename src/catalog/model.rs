@@ -179,6 +179,19 @@ pub fn check_http_url(url: &str) -> Result<(), String> {
     if uri.host().is_none_or(str::is_empty) {
         return Err("it has no host".into());
     }
+    // The `http` crate keeps a port it cannot read as text, and drops it later.
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let after_host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(_, rest)| rest),
+        None => host_port,
+    };
+    if let Some((_, port)) = after_host.rsplit_once(':')
+        && !port.is_empty()
+        && !matches!(port.parse::<u16>(), Ok(1..))
+    {
+        return Err(format!("port {port} is not a port (1 to 65535)"));
+    }
     Ok(())
 }
 
@@ -421,6 +434,10 @@ pub struct Health {
     pub protocol_version: Option<String>,
     #[serde(default)]
     pub server_info: Option<ServerInfo>,
+    /// What the last good probe left out to stay within its memory bounds
+    /// (`"290000 tools dropped"`); null when it kept everything.
+    #[serde(default)]
+    pub truncated: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

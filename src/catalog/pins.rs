@@ -13,7 +13,7 @@
 //! space) of its name, title, description, inputSchema, outputSchema and
 //! annotations; the set's digest is that of the sorted `name:digest` lines. Each
 //! field also gets a short digest, only so that a change can be explained (which
-//! fields), never to decide one.
+//! fields), never to decide one. A pin is one string per tool (see [`ToolPin`]).
 
 use super::model::Tool;
 use super::time::Timestamp;
@@ -36,11 +36,39 @@ pub struct Pins {
     pub seen: Option<Vec<Tool>>,
 }
 
+/// One tool's pin, kept as one string so that a server with thousands of tools
+/// costs one allocation per tool: the SHA-256 of the tool (64 hex digits), a
+/// `:`, then 8 hex digits of a digest of each field in the order of [`FIELDS`]
+/// (`--------` for a field the tool does not have).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ToolPin {
-    pub digest: String,
-    /// Field name to a short digest of its value, for fields the tool has.
-    pub fields: BTreeMap<String, String>,
+#[serde(try_from = "String", into = "String")]
+pub struct ToolPin(String);
+
+/// Hex digits of a field's digest in a [`ToolPin`].
+const FIELD_DIGITS: usize = 8;
+const ABSENT: &str = "--------";
+
+impl TryFrom<String> for ToolPin {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let well_formed = s.len() == 65 + FIELDS.len() * FIELD_DIGITS
+            && s.as_bytes()[64] == b':'
+            && s.bytes()
+                .enumerate()
+                .all(|(i, b)| i == 64 || b.is_ascii_hexdigit() || b == b'-');
+        match well_formed {
+            true => Ok(ToolPin(s)),
+            false => Err(format!(
+                "{s:?} is not a tool pin (64 hex digits, `:`, field digests)"
+            )),
+        }
+    }
+}
+
+impl From<ToolPin> for String {
+    fn from(p: ToolPin) -> String {
+        p.0
+    }
 }
 
 /// One difference between the pinned tools and the tools seen.
@@ -140,18 +168,29 @@ fn sha256_hex(text: &str) -> String {
 impl ToolPin {
     pub fn of(t: &Tool) -> Self {
         let mut whole = serde_json::Map::new();
-        let mut fields = BTreeMap::new();
+        let mut fields = String::with_capacity(FIELDS.len() * FIELD_DIGITS);
         for (key, value) in field_values(t) {
-            if let Some(value) = value {
-                let text = canonical(&value);
-                fields.insert(key.to_owned(), sha256_hex(&text)[..16].to_owned());
-                whole.insert(key.to_owned(), value);
+            match value {
+                Some(value) => {
+                    fields.push_str(&sha256_hex(&canonical(&value))[..FIELD_DIGITS]);
+                    whole.insert(key.to_owned(), value);
+                }
+                None => fields.push_str(ABSENT),
             }
         }
-        ToolPin {
-            digest: sha256_hex(&canonical(&Value::Object(whole))),
-            fields,
-        }
+        let digest = sha256_hex(&canonical(&Value::Object(whole)));
+        ToolPin(format!("{digest}:{fields}"))
+    }
+
+    /// The SHA-256 of the tool's canonical JSON.
+    pub fn digest(&self) -> &str {
+        &self.0[..64]
+    }
+
+    /// The short digest of field `i` of [`FIELDS`].
+    fn field(&self, i: usize) -> &str {
+        let start = 65 + i * FIELD_DIGITS;
+        &self.0[start..start + FIELD_DIGITS]
     }
 }
 
@@ -163,7 +202,7 @@ impl Pins {
             .collect();
         let lines: String = tools
             .iter()
-            .map(|(name, pin)| format!("{name}:{}\n", pin.digest))
+            .map(|(name, pin)| format!("{name}:{}\n", pin.digest()))
             .collect();
         Pins {
             digest: sha256_hex(&lines),
@@ -181,11 +220,12 @@ impl Pins {
         for (name, pin) in &self.tools {
             match now.tools.get(name) {
                 None => changes.push(ToolChange::Removed(name.clone())),
-                Some(live) if live.digest != pin.digest => {
+                Some(live) if live.digest() != pin.digest() => {
                     let fields = FIELDS
                         .iter()
-                        .filter(|f| pin.fields.get(**f) != live.fields.get(**f))
-                        .map(|f| (*f).to_owned())
+                        .enumerate()
+                        .filter(|(i, _)| pin.field(*i) != live.field(*i))
+                        .map(|(_, f)| (*f).to_owned())
                         .collect();
                     changes.push(ToolChange::Changed {
                         name: name.clone(),
@@ -205,8 +245,8 @@ impl Pins {
         let unaccepted: Vec<Tool> = seen
             .iter()
             .filter(|t| {
-                self.tools.get(&t.name).map(|p| &p.digest)
-                    != now.tools.get(&t.name).map(|p| &p.digest)
+                self.tools.get(&t.name).map(ToolPin::digest)
+                    != now.tools.get(&t.name).map(ToolPin::digest)
             })
             .cloned()
             .collect();

@@ -5,7 +5,7 @@
 
 use crate::mcp_fakes::brain::FakeEra;
 use crate::mcp_fakes::http::{FakeHttp, HttpFake};
-use crate::mcp_fakes::stdio::{Behaviour, argv};
+use crate::mcp_fakes::stdio::{Behaviour, argv, timeout_secs};
 use crate::support::Reg;
 use crate::watch::Watcher;
 use serde_json::{Value, json};
@@ -99,7 +99,10 @@ fn find_leaves_out_what_is_known_to_be_down_or_changed(reg: &Reg) {
     let file = reg.folder().join("tools.json");
     write_tools(&file, &[read_file("Read a file", false)]);
     let changed = register_changing(reg, "changed", &file);
-    reg.run(&["health", "--probe", "--timeout", "5s"]).code(1);
+    // The stdio fake must start within it: 5s, or more when python3 is slow here.
+    let timeout = format!("{}s", timeout_secs(5));
+    reg.run(&["health", "--probe", "--timeout", &timeout])
+        .code(1);
     write_tools(
         &file,
         &[read_file("Read a file", false), json!({"name": "t"})],

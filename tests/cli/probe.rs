@@ -141,10 +141,12 @@ fn hostile_and_broken_servers_end_within_the_timeout_with_a_precise_error() {
     let reg = Reg::new();
     let pids = tempfile::tempdir().unwrap();
     let pid_of = |name: &str| pids.path().join(name);
-    // The well-behaved fakes among these (python3 processes, one flooding stderr)
-    // must start and answer within the timeout while the others start beside
-    // them: 2s, or more when python3 starts slowly here right now.
-    let secs = timeout_secs(2);
+    // The well-behaved fakes among these must start and answer within the
+    // timeout while four more python3 fakes start beside them, and floods-stderr
+    // sends 10 MB before each of its answers: three times what one fake gets
+    // (2s or four python3 starts measured now). Under load 2s and then 3s lost
+    // a fake 4 times in 10 here.
+    let secs = timeout_secs(2) * 3;
     let timeout = format!("{secs}s");
     let timed_out = format!("timed out after {secs}s");
     let timed_out = timed_out.as_str();
@@ -407,9 +409,11 @@ fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile(reg: &Reg) {
     let started = reg.folder().join("steady.pid");
     let steady = register_stdio(reg, "steady", Behaviour::NeverAnswers, Some(&started));
     // The fakes must start, and the re-registration land, while the probe waits
-    // for its timeout: 2s, or more when python3 or a registration is slow here.
-    let secs = timeout_secs(2).max((write * 20).as_secs());
-    let probing = reg
+    // for its timeout: three single-fake timeouts (2s or four python3 starts
+    // measured now; one of them lost the race under load), or twenty
+    // registrations' time.
+    let secs = (timeout_secs(2) * 3).max((write * 20).as_secs());
+    let mut probing = reg
         .cmd(&["health", "--probe", "--timeout", &format!("{secs}s")])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -417,7 +421,14 @@ fn a_probe_result_never_overwrites_an_entry_re_registered_meanwhile(reg: &Reg) {
         .unwrap();
     // Once the probe has started the servers it has read the entries: now the
     // re-registration comes in the middle of the probe, not before it.
-    eventually("the probe starts the servers", || started.exists());
+    eventually("the probe starts the servers", || {
+        let ended = probing.try_wait().unwrap();
+        assert!(
+            ended.is_none(),
+            "the probe ended before its servers started"
+        );
+        started.exists()
+    });
     let again = register_stdio_with(reg, &["--tag", "after"], Behaviour::NeverAnswers);
     assert_eq!(again, moved);
     let run = finish(probing.wait_with_output().unwrap()).code(1);
