@@ -429,7 +429,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__find)
-            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --query --limit --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,6 +473,14 @@ _mcpreg() {
                     ;;
                 --health)
                     COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)

@@ -21,5 +21,6 @@ mod probe;
 mod registry_api;
 mod reliability;
 mod scan;
+mod search;
 mod truth;
 mod watch;
