@@ -2,6 +2,7 @@
 """Generate a synthetic mcpreg registry file for the benchmarks (stdlib only).
 
     gen_registry.py N OUT.json [--layout fields|pretty] [--seed S] [--now EPOCH_SECONDS]
+                    [--tools synthetic|realistic] [--total-tools T]
     gen_registry.py --detect-layout FILE        print the layout FILE is written in
     gen_registry.py --print-expected N          print the known answers for size N
 
@@ -33,7 +34,13 @@ answers of the queries the benchmark runs are known in advance:
     `find --tool RARE_TOOL` (live or leaseless) matches exactly i % 200 in {0, 27},
     i.e. N/100 entries (1%) when N is a multiple of 200;
   * the other tools come from a vocabulary of common names, 10 tools per entry,
-    each with a description.
+    each with a description (--tools synthetic, the default); or, with --tools
+    realistic, 1 to 14 tools per entry as real servers have, drawn from a library
+    of tools modelled on the reference servers and common SaaS servers, each with
+    a title, a description and an inputSchema of a few hundred bytes, in the order
+    mcpreg writes a tool's members (name, title, description, inputSchema);
+  * --total-tools T (realistic only) stops when the registry holds T tools, the
+    last entry cut short: N is then an upper bound on the entries.
 
 N must be at most 100000 (five-digit ids).
 """
@@ -57,6 +64,129 @@ OBJECTS = ["file", "issue", "page", "record", "ticket", "query", "image", "email
 VOCABULARY = [f"{v}_{o}" for v in VERBS for o in OBJECTS]  # 144 common tool names
 
 
+# (name, title, description, {parameter: (type, description)}, required) for
+# --tools realistic: what real servers' tools look like, with schemas.
+def _schema(params, required):
+    return {
+        "type": "object",
+        "properties": {k: {"type": t, "description": d} for k, (t, d) in params.items()},
+        "required": list(required),
+        "additionalProperties": False,
+        "$schema": "http://json-schema.org/draft-07/schema#",
+    }
+
+_PATH = {"path": ("string", "Path of the file, absolute or relative to an allowed directory")}
+LIBRARY = [
+    ("read_file", "Read File", "Read the complete contents of a file as text.", _PATH, ["path"]),
+    ("read_text_file", "Read Text File", "Read the complete contents of a file from the file "
+     "system as text, with optional head or tail line counts.",
+     {**_PATH, "head": ("number", "Only the first N lines"), "tail": ("number", "Only the last N lines")}, ["path"]),
+    ("write_file", "Write File", "Create a new file or completely overwrite an existing file "
+     "with new content.", {**_PATH, "content": ("string", "Text to write")}, ["path", "content"]),
+    ("edit_file", "Edit File", "Make line-based edits to a text file and return a git-style diff.",
+     {**_PATH, "edits": ("array", "Old and new text pairs"), "dryRun": ("boolean", "Preview only")}, ["path", "edits"]),
+    ("list_directory", "List Directory", "Get a detailed listing of all files and directories in a path.",
+     _PATH, ["path"]),
+    ("search_files", "Search Files", "Recursively search for files and directories matching a glob pattern.",
+     {**_PATH, "pattern": ("string", "Glob pattern"), "excludePatterns": ("array", "Patterns to skip")}, ["path", "pattern"]),
+    ("get_file_info", "Get File Info", "Retrieve size, creation time, last modified time and permissions of a file.",
+     _PATH, ["path"]),
+    ("git_log", "Git Log", "Shows the commit logs of a repository.",
+     {"repo_path": ("string", "Path to the Git repository"), "max_count": ("integer", "Most commits to show")}, ["repo_path"]),
+    ("git_status", "Git Status", "Shows the working tree status.",
+     {"repo_path": ("string", "Path to the Git repository")}, ["repo_path"]),
+    ("git_diff", "Git Diff", "Shows differences between branches or commits.",
+     {"repo_path": ("string", "Path to the Git repository"), "target": ("string", "Branch or commit")}, ["repo_path", "target"]),
+    ("get_current_time", "Current Time", "Get the current time in a specific IANA timezone.",
+     {"timezone": ("string", "IANA timezone name such as Europe/London")}, ["timezone"]),
+    ("convert_time", "Convert Time", "Convert a time between two timezones.",
+     {"source_timezone": ("string", "IANA source timezone"), "time": ("string", "Time as HH:MM"),
+      "target_timezone": ("string", "IANA target timezone")}, ["source_timezone", "time", "target_timezone"]),
+    ("fetch", "Fetch URL", "Fetches a URL from the internet and extracts its contents as markdown.",
+     {"url": ("string", "URL to fetch"), "max_length": ("integer", "Most characters to return"),
+      "raw": ("boolean", "Return the raw HTML")}, ["url"]),
+    ("create_entities", "Create Entities", "Create multiple new entities in the knowledge graph.",
+     {"entities": ("array", "Entities with a name, a type and observations")}, ["entities"]),
+    ("search_nodes", "Search Nodes", "Search for nodes in the knowledge graph based on a query.",
+     {"query": ("string", "Text to match against names, types and observations")}, ["query"]),
+    ("create_issue", "Create Issue", "Create a new issue in a repository.",
+     {"owner": ("string", "Repository owner"), "repo": ("string", "Repository name"),
+      "title": ("string", "Issue title"), "body": ("string", "Issue body in markdown")}, ["owner", "repo", "title"]),
+    ("list_issues", "List Issues", "List the issues of a repository, filtered by state and labels.",
+     {"owner": ("string", "Repository owner"), "repo": ("string", "Repository name"),
+      "state": ("string", "open, closed or all")}, ["owner", "repo"]),
+    ("create_pull_request", "Create Pull Request", "Open a pull request from one branch into another.",
+     {"owner": ("string", "Repository owner"), "repo": ("string", "Repository name"),
+      "head": ("string", "Branch with the changes"), "base": ("string", "Branch to merge into")}, ["owner", "repo", "head", "base"]),
+    ("send_message", "Send Message", "Post a message to a chat channel.",
+     {"channel": ("string", "Channel id"), "text": ("string", "Message text")}, ["channel", "text"]),
+    ("list_channels", "List Channels", "List the public channels of the workspace.",
+     {"limit": ("integer", "Most channels to return"), "cursor": ("string", "Page cursor")}, []),
+    ("query", "Run SQL Query", "Run a read-only SQL query against the database.",
+     {"sql": ("string", "The SQL statement")}, ["sql"]),
+    ("list_tables", "List Tables", "List the tables of the database schema.",
+     {"schema": ("string", "Schema name")}, []),
+    ("describe_table", "Describe Table", "Show the columns and types of a table.",
+     {"table": ("string", "Table name"), "schema": ("string", "Schema name")}, ["table"]),
+    ("search_web", "Web Search", "Search the web and return the top results with snippets.",
+     {"query": ("string", "Search terms"), "count": ("integer", "Number of results")}, ["query"]),
+    ("get_weather", "Current Weather", "Get the current weather for a city.",
+     {"city": ("string", "City name"), "units": ("string", "metric or imperial")}, ["city"]),
+    ("get_forecast", "Weather Forecast", "Get the weather forecast for the next days.",
+     {"latitude": ("number", "Latitude"), "longitude": ("number", "Longitude"), "days": ("integer", "Days ahead")}, ["latitude", "longitude"]),
+    ("create_event", "Create Event", "Create a calendar event with attendees.",
+     {"summary": ("string", "Title of the event"), "start": ("string", "Start, RFC 3339"),
+      "end": ("string", "End, RFC 3339"), "attendees": ("array", "Email addresses")}, ["summary", "start", "end"]),
+    ("list_events", "List Events", "List the calendar events in a time range.",
+     {"from": ("string", "Start of the range"), "to": ("string", "End of the range")}, []),
+    ("send_email", "Send Email", "Send an email message.",
+     {"to": ("array", "Recipients"), "subject": ("string", "Subject line"), "body": ("string", "Message body")}, ["to", "subject", "body"]),
+    ("search_emails", "Search Emails", "Search the mailbox for messages matching a query.",
+     {"query": ("string", "Search query"), "max_results": ("integer", "Most messages")}, ["query"]),
+    ("list_buckets", "List Buckets", "List the storage buckets of the account.", {}, []),
+    ("get_object", "Get Object", "Download an object from a storage bucket.",
+     {"bucket": ("string", "Bucket name"), "key": ("string", "Object key")}, ["bucket", "key"]),
+    ("put_object", "Put Object", "Upload an object to a storage bucket.",
+     {"bucket": ("string", "Bucket name"), "key": ("string", "Object key"), "body": ("string", "Content")}, ["bucket", "key", "body"]),
+    ("list_pods", "List Pods", "List the pods of a Kubernetes namespace.",
+     {"namespace": ("string", "Namespace"), "selector": ("string", "Label selector")}, []),
+    ("get_logs", "Get Logs", "Fetch the logs of a container.",
+     {"pod": ("string", "Pod name"), "container": ("string", "Container name"), "tail": ("integer", "Last N lines")}, ["pod"]),
+    ("navigate", "Navigate", "Open a URL in the browser page.",
+     {"url": ("string", "URL to open")}, ["url"]),
+    ("screenshot", "Screenshot", "Take a screenshot of the current page or an element.",
+     {"selector": ("string", "CSS selector"), "fullPage": ("boolean", "Whole page")}, []),
+    ("click", "Click", "Click an element of the page.",
+     {"selector": ("string", "CSS selector of the element")}, ["selector"]),
+    ("create_ticket", "Create Ticket", "Open a support ticket for a customer.",
+     {"subject": ("string", "Subject"), "description": ("string", "What happened"),
+      "priority": ("string", "low, normal, high or urgent")}, ["subject"]),
+    ("get_customer", "Get Customer", "Look up a customer record by id or email.",
+     {"id": ("string", "Customer id"), "email": ("string", "Customer email")}, []),
+    ("create_invoice", "Create Invoice", "Create an invoice for a customer.",
+     {"customer": ("string", "Customer id"), "items": ("array", "Line items"), "due": ("string", "Due date")}, ["customer", "items"]),
+    ("translate_text", "Translate Text", "Translate text into another language.",
+     {"text": ("string", "Text to translate"), "target": ("string", "Target language code")}, ["text", "target"]),
+    ("summarize_document", "Summarize Document", "Summarize a long document into a few paragraphs.",
+     {"document": ("string", "Document text or URL"), "length": ("string", "short, medium or long")}, ["document"]),
+    ("generate_image", "Generate Image", "Generate an image from a text prompt.",
+     {"prompt": ("string", "What to draw"), "size": ("string", "Width x height")}, ["prompt"]),
+    ("get_stock_quote", "Stock Quote", "Get the latest quote of a stock symbol.",
+     {"symbol": ("string", "Ticker symbol")}, ["symbol"]),
+    ("geocode", "Geocode", "Turn an address into coordinates.",
+     {"address": ("string", "Street address")}, ["address"]),
+]
+
+
+def realistic_tools(rng: random.Random, limit: int) -> list:
+    """1 to 14 tools (at most `limit`), each with title, description and schema."""
+    count = min(limit, 1 + rng.randrange(14))
+    return [
+        {"name": n, "title": t, "description": d, "inputSchema": _schema(p, r)}
+        for n, t, d, p, r in rng.sample(LIBRARY, count)
+    ]
+
+
 def stamp(epoch_ms: int) -> str:
     """RFC 3339 UTC with milliseconds, as mcpreg writes it (2026-11-21T10:00:00.000Z)."""
     secs, ms = divmod(epoch_ms, 1000)
@@ -70,18 +200,26 @@ def rare_tool_expected(n: int) -> tuple[int, int]:
     return offering, live
 
 
-def entry(i: int, seed: int, now_ms: int, rng: random.Random) -> dict:
+def entry(i: int, seed: int, now_ms: int, rng: random.Random, kind: str = "synthetic",
+          tool_limit: int = 14) -> dict:
     digest = hashlib.sha1(f"{seed}:{i}".encode()).hexdigest()[:6]
     ident = f"server-{i:05d}-{digest}"
-    names = rng.sample(VOCABULARY, TOOLS_PER_ENTRY)
-    if i % 200 in RARE_RESIDUES:
-        names[-1] = RARE_TOOL
-    tools = [
-        {"name": t, "description": f"{t.replace('_', ' ').capitalize()} through "
-                                   f"benchmark server {i} (synthetic tool {k + 1} of "
-                                   f"{TOOLS_PER_ENTRY})"}
-        for k, t in enumerate(names)
-    ]
+    if kind == "realistic":
+        tools = realistic_tools(rng, tool_limit)
+        if i % 200 in RARE_RESIDUES:
+            tools[-1] = {"name": RARE_TOOL, "title": "Rare Geocode Lookup",
+                         "description": "Look up the coordinates of a rare place name.",
+                         "inputSchema": _schema({"place": ("string", "Place name")}, ["place"])}
+    else:
+        names = rng.sample(VOCABULARY, TOOLS_PER_ENTRY)
+        if i % 200 in RARE_RESIDUES:
+            names[-1] = RARE_TOOL
+        tools = [
+            {"name": t, "description": f"{t.replace('_', ' ').capitalize()} through "
+                                       f"benchmark server {i} (synthetic tool {k + 1} of "
+                                       f"{TOOLS_PER_ENTRY})"}
+            for k, t in enumerate(names)
+        ]
     registered_ms = now_ms - 86_400_000 - i * 1000  # a day ago, staggered
     if i % 10 == 3:
         lease = {"ttl_s": 30, "expires_at": stamp(now_ms - 3_600_000 - i * 1000)}
@@ -163,6 +301,9 @@ def main() -> int:
     p.add_argument("out", nargs="?", help="output path (.json)")
     p.add_argument("--layout", choices=sorted(LAYOUTS), default="fields")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--tools", choices=["synthetic", "realistic"], default="synthetic")
+    p.add_argument("--total-tools", type=int, default=None, metavar="T",
+                   help="with --tools realistic: stop when the registry holds T tools")
     p.add_argument("--now", type=float, default=None,
                    help="epoch seconds used as 'now' (default: the clock)")
     p.add_argument("--print-expected", type=int, metavar="N",
@@ -186,8 +327,18 @@ def main() -> int:
         p.error("N must be between 0 and 100000")
     now_ms = int((a.now if a.now is not None else time.time()) * 1000)
     rng = random.Random(a.seed)
-    servers = sorted((entry(i, a.seed, now_ms, rng) for i in range(a.n)),
-                     key=lambda e: e["id"].encode())  # mcpreg sorts ids bytewise
+    if a.total_tools is not None and a.tools != "realistic":
+        p.error("--total-tools needs --tools realistic")
+    servers, total = [], 0
+    for i in range(a.n):
+        left = 14 if a.total_tools is None else a.total_tools - total
+        if left <= 0:
+            break
+        servers.append(entry(i, a.seed, now_ms, rng, a.tools, left))
+        total += len(servers[-1]["tools"])
+    if a.total_tools is not None and total != a.total_tools:
+        p.error(f"{a.n} entries hold only {total} tools; raise N")
+    servers.sort(key=lambda e: e["id"].encode())  # mcpreg sorts ids bytewise
     with open(a.out, "w", encoding="utf-8") as f:
         f.write(LAYOUTS[a.layout]({"schema": 1, "servers": servers}))
     return 0

@@ -343,7 +343,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__find)
-            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --query --limit --one --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +387,14 @@ _mcpreg() {
                     ;;
                 --health)
                     COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)

@@ -210,6 +210,8 @@ down\t'The last probe failed'
 unknown\t'Never probed'
 changed\t'The last probe answered with tools that differ from the pinned ones'
 any\t'Every health state'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l query -d 'Rank the matches by relevance to this text, best first; entries that hold none of its words are left out' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l limit -d 'Print at most N entries [default with --query: 10 in a table, all otherwise]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
@@ -220,7 +222,7 @@ always\t''
 never\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l one -d 'Print one match, picked at random (simple load balancing)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l one -d 'Print one match: the best with --query, otherwise picked at random (simple load balancing)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand find" -s q -l quiet -d 'Print nothing but data and errors'

@@ -309,15 +309,29 @@ pub struct Show {
 }
 
 /// Find servers; every given filter must hold. Exits 1 when nothing matches.
+///
+/// With --query, the filters select and the query ranks: entries, and their tools,
+/// best match first, by relevance to the words (BM25F over tool names, titles and
+/// descriptions, and the server's name, description and tags).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg find --tool read_file\n  mcpreg find --tag prod --transport stdio --format ids\n  mcpreg find --tool search --one --json"
+    after_help = "Examples:\n  mcpreg find --tool read_file\n  mcpreg find --tag prod --transport stdio --format ids\n  mcpreg find --tool search --one --json\n  mcpreg find --query 'read a text file'\n  mcpreg find --query 'show the commit history' --transport stdio --one --json"
 )]
 pub struct Find {
     #[command(flatten)]
     pub filters: Filters,
 
-    /// Print one match, picked at random (simple load balancing)
+    /// Rank the matches by relevance to this text, best first; entries that hold
+    /// none of its words are left out
+    #[arg(long, value_name = "TEXT")]
+    pub query: Option<String>,
+
+    /// Print at most N entries [default with --query: 10 in a table, all otherwise]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+
+    /// Print one match: the best with --query, otherwise picked at random (simple
+    /// load balancing)
     #[arg(long)]
     pub one: bool,
 }

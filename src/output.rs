@@ -5,6 +5,7 @@
 //! NO_COLOR is unset; JSON and YAML are the file format's own entry shape, so they
 //! round-trip.
 
+use crate::catalog::search::Ranking;
 use crate::catalog::time::human_duration;
 use crate::catalog::{Entry, HealthStatus, LeaseState, Timestamp};
 use crate::cli::{ColorChoice, OutputFormat};
@@ -98,6 +99,50 @@ impl Output {
             ]);
         }
         self.line(table)
+    }
+
+    /// `find --query`: entries best first; in JSON and YAML each gains its
+    /// `search` (score and matching tools), in a table its best tools and score.
+    pub fn ranked(&mut self, ranked: &[(Entry, Ranking)], now: Timestamp) -> Result<()> {
+        let with_search: Vec<_> = ranked.iter().map(WithSearch::from).collect();
+        if self.structured(&with_search)? {
+            return Ok(());
+        }
+        if self.format == OutputFormat::Ids {
+            for (e, _) in ranked {
+                self.line(&e.id)?;
+            }
+            return Ok(());
+        }
+        let mut table = self.table(&[
+            "ID",
+            "NAME",
+            "SCORE",
+            "BEST TOOLS",
+            "TRANSPORT",
+            "LEASE",
+            "HEALTH",
+        ]);
+        for (e, r) in ranked {
+            table.add_row(vec![
+                Cell::new(&e.id),
+                Cell::new(&e.name),
+                Cell::new(format!("{:.2}", r.score)),
+                Cell::new(best_tools(r)),
+                Cell::new(e.transport.kind()),
+                self.lease_cell(e.lease_state(now)),
+                self.health_cell(e),
+            ]);
+        }
+        self.line(table)
+    }
+
+    /// `find --query --one`: the best entry itself, not an array of one.
+    pub fn ranked_one(&mut self, best: &(Entry, Ranking), now: Timestamp) -> Result<()> {
+        if self.structured(&WithSearch::from(best))? {
+            return Ok(());
+        }
+        self.ranked(std::slice::from_ref(best), now)
     }
 
     /// `show`: every field of one entry.
@@ -327,4 +372,37 @@ impl Ui {
             eprintln!("mcpreg: {message}");
         }
     }
+}
+
+/// An entry as `find --query` prints it for scripts: every field, and `search`.
+#[derive(Serialize)]
+struct WithSearch<'a> {
+    #[serde(flatten)]
+    entry: &'a Entry,
+    search: &'a Ranking,
+}
+
+impl<'a> From<&'a (Entry, Ranking)> for WithSearch<'a> {
+    fn from((entry, search): &'a (Entry, Ranking)) -> Self {
+        WithSearch { entry, search }
+    }
+}
+
+/// The tools a table shows for a ranked entry: the best three, with scores.
+fn best_tools(r: &Ranking) -> String {
+    const SHOWN: usize = 3;
+    if r.tools.is_empty() {
+        return "- (server text)".into();
+    }
+    let mut cell = r
+        .tools
+        .iter()
+        .take(SHOWN)
+        .map(|t| format!("{} {:.2}", t.name, t.score))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if r.tools.len() > SHOWN {
+        cell.push_str(&format!("\n+{} more", r.tools.len() - SHOWN));
+    }
+    cell
 }

@@ -10,6 +10,7 @@ pub mod model;
 pub mod pins;
 pub mod query;
 pub mod registration;
+pub mod search;
 pub mod time;
 
 pub use model::{Entry, HealthStatus, LeaseState, Transport};

@@ -1,7 +1,8 @@
 //! Queries: the filters of `find`, `watch` and `export`, evaluated over a borrowed
 //! view of an entry.
 //!
-//! The view holds only what a filter can ask about. The file store deserialises it
+//! The view holds only what a filter can ask about, and the text `find --query`
+//! ranks (names, descriptions, titles, tags: never a schema). The file store deserialises it
 //! straight from the registry text, so `find` over ten thousand entries never builds
 //! ten thousand full entries; an in-memory `Entry` lends the same view. One matching
 //! function serves both, so the two paths cannot disagree.
@@ -81,10 +82,12 @@ pub struct Query {
 pub struct EntryView<'a> {
     #[serde(borrow)]
     name: Cow<'a, str>,
+    #[serde(default, borrow)]
+    description: Option<Text<'a>>,
     #[serde(borrow)]
     transport: KindView<'a>,
     #[serde(default, borrow)]
-    tools: Vec<NameView<'a>>,
+    tools: Vec<ToolView<'a>>,
     #[serde(default, borrow)]
     resources: Vec<UriView<'a>>,
     #[serde(default, borrow)]
@@ -124,6 +127,51 @@ struct NameView<'a> {
     name: Cow<'a, str>,
 }
 
+/// A tool's text: what `--tool` matches and `--query` ranks. Schemas are skipped
+/// unread.
+#[derive(Debug, Deserialize)]
+pub struct ToolView<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(default, borrow)]
+    title: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    description: Option<Text<'a>>,
+}
+
+impl ToolView<'_> {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_ref().map(|t| &*t.0)
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_ref().map(|t| &*t.0)
+    }
+}
+
+/// What `--query` ranks besides tools: the server's name, description and tags.
+impl EntryView<'_> {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_ref().map(|t| &*t.0)
+    }
+
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        self.tags.iter().map(|t| &*t.0)
+    }
+
+    pub fn tools(&self) -> &[ToolView<'_>] {
+        &self.tools
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct UriView<'a> {
     #[serde(borrow)]
@@ -142,14 +190,17 @@ impl Entry {
         }
         EntryView {
             name: borrowed(&self.name),
+            description: self.description.as_deref().map(|d| Text(borrowed(d))),
             transport: KindView {
                 kind: Cow::Borrowed(self.transport.kind()),
             },
             tools: self
                 .tools
                 .iter()
-                .map(|t| NameView {
+                .map(|t| ToolView {
                     name: borrowed(&t.name),
+                    title: None,
+                    description: t.description.as_deref().map(|d| Text(borrowed(d))),
                 })
                 .collect(),
             resources: self

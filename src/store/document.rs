@@ -10,6 +10,7 @@
 //! never handed to a writer, so it is never overwritten.
 
 use super::layout::FieldPerLine;
+use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, EntryView, Query, Timestamp, id};
 use crate::error::{Error, Result};
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -209,6 +210,41 @@ impl<'a> Document<'a> {
             }
         }
         Ok(found)
+    }
+
+    /// The entries a query selects, ranked by `search` over their views; only the
+    /// `limit` entries returned are parsed in full.
+    pub fn search(
+        &self,
+        query: &Query,
+        search: &Search,
+        now: Timestamp,
+        limit: Option<usize>,
+    ) -> Result<Vec<(Entry, Ranking)>> {
+        let needles = query.needles();
+        let mut ranker = search.ranker();
+        for (i, slot) in self.slots.iter().enumerate() {
+            match slot {
+                Slot::Raw { text, .. } if lacks_any(text.get(), &needles) => {}
+                Slot::Raw { text, .. } => {
+                    let view = self.parse_raw::<EntryView>(text)?;
+                    if query.matches(&view, now) {
+                        ranker.add(i, &view);
+                    }
+                }
+                Slot::Parsed(e) => {
+                    let view = e.view();
+                    if query.matches(&view, now) {
+                        ranker.add(i, &view);
+                    }
+                }
+            }
+        }
+        ranker
+            .finish(limit)
+            .into_iter()
+            .map(|(i, ranking)| Ok((self.parsed(&self.slots[i])?, ranking)))
+            .collect()
     }
 
     /// Applies `edit` to the entry with this id, if there is one. `edit` returns

@@ -10,6 +10,7 @@
 
 use super::document::{Document, Format, Put};
 use super::{Edit, Options, Store, Subscription, Touched, Wake};
+use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, Query, Timestamp};
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions, TryLockError};
@@ -310,6 +311,16 @@ impl Store for FileStore {
 
     fn find(&self, query: &Query, now: Timestamp) -> Result<Vec<Entry>> {
         self.read(|doc| doc.find(query, now))
+    }
+
+    fn search(
+        &self,
+        query: &Query,
+        search: &Search,
+        now: Timestamp,
+        limit: Option<usize>,
+    ) -> Result<Vec<(Entry, Ranking)>> {
+        self.read(|doc| doc.search(query, search, now, limit))
     }
 
     fn upsert(&self, id: &str, make: &mut dyn FnMut(Option<&Entry>) -> Entry) -> Result<Put> {

@@ -11,6 +11,7 @@ pub mod external;
 pub mod file;
 mod layout;
 
+use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, Query, Timestamp, registration::Renewal};
 use crate::error::{Error, Result};
 use std::path::PathBuf;
@@ -60,6 +61,29 @@ pub trait Store {
             .list()?
             .into_iter()
             .filter(|e| query.matches(&e.view(), now))
+            .collect())
+    }
+
+    /// The entries `query` selects at `now`, ranked by `search`, best first, at most
+    /// `limit` of them. Ranking reads each entry's view; a backend that can read
+    /// views without building entries (the file) builds only the entries returned.
+    fn search(
+        &self,
+        query: &Query,
+        search: &Search,
+        now: Timestamp,
+        limit: Option<usize>,
+    ) -> Result<Vec<(Entry, Ranking)>> {
+        let found = self.find(query, now)?;
+        let mut ranker = search.ranker();
+        for (i, e) in found.iter().enumerate() {
+            ranker.add(i, &e.view());
+        }
+        let ranked = ranker.finish(limit);
+        let mut found: Vec<Option<Entry>> = found.into_iter().map(Some).collect();
+        Ok(ranked
+            .into_iter()
+            .filter_map(|(i, r)| Some((found[i].take()?, r)))
             .collect())
     }
 

@@ -17,5 +17,6 @@ mod peers;
 mod probe;
 mod reliability;
 mod scan;
+mod search;
 mod truth;
 mod watch;

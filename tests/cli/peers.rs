@@ -21,9 +21,14 @@ pub fn server_everything() -> Option<PathBuf> {
     if js.exists() && node {
         return Some(js);
     }
-    let why = format!(
+    skipped(&format!(
         "server-everything needs node and {EVERYTHING} (scripts/test installs both); node found: {node}"
-    );
+    ))
+}
+
+/// Says why a peer test does not run, and returns None; under
+/// MCPREG_REQUIRE_PEERS=1 a missing peer fails the test instead.
+pub fn skipped<T>(why: &str) -> Option<T> {
     assert!(
         std::env::var("MCPREG_REQUIRE_PEERS").as_deref() != Ok("1"),
         "MCPREG_REQUIRE_PEERS=1 but {why}"
@@ -46,13 +51,7 @@ fn python_sdk() -> Option<(PathBuf, PathBuf)> {
     if ready {
         return Some((python, server));
     }
-    let why = "the Python MCP SDK needs .peers/py with `mcp` (scripts/test installs it)";
-    assert!(
-        std::env::var("MCPREG_REQUIRE_PEERS").as_deref() != Ok("1"),
-        "MCPREG_REQUIRE_PEERS=1 but {why}"
-    );
-    eprintln!("skipped: {why}");
-    None
+    skipped("the Python MCP SDK needs .peers/py with `mcp` (scripts/test installs it)")
 }
 
 /// A peer server on a loopback port, killed when dropped.
