@@ -47,6 +47,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand pin 'Accept the tools servers offer now as their pinned set'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
+            cand serve 'Serve the registry to agents as an MCP server, over stdio'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
@@ -342,6 +343,24 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mcpreg;serve'= {
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
+            cand --show-secrets 'Answer with the values of `env` and `headers` (tokens, keys) instead of "<redacted>"'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mcpreg;scan'= {
             cand -p 'Ports to try: 8080, 8080-8090, 3000,8080-8082'
             cand --ports 'Ports to try: 8080, 8080-8090, 3000,8080-8082'
@@ -419,6 +438,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand pin 'Accept the tools servers offer now as their pinned set'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
+            cand serve 'Serve the registry to agents as an MCP server, over stdio'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
@@ -447,6 +467,8 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         &'mcpreg;help;watch'= {
         }
         &'mcpreg;help;export'= {
+        }
+        &'mcpreg;help;serve'= {
         }
         &'mcpreg;help;scan'= {
         }

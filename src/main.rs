@@ -10,6 +10,7 @@ mod interop;
 mod mcp;
 mod output;
 mod scan;
+mod serve;
 mod store;
 
 use clap::Parser;

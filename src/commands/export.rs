@@ -2,22 +2,18 @@
 
 use super::{Context, Exit, Run};
 use crate::catalog::Entry;
-use crate::cli::{Export, ExportTo};
+use crate::cli::Export;
 use crate::error::{Error, Result};
 use crate::interop::clients::{self, Client};
-use crate::interop::server_json;
+use crate::interop::{client_of, server_json, server_json_bytes, without_cwd};
 use crate::store::external;
 use serde_json::Value;
 
 impl Run for Export {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let entries = ctx.store.find(&self.filters.query()?, ctx.now)?;
-        let client = match self.to {
-            ExportTo::ServerJson => return self.server_json(ctx, &entries),
-            ExportTo::ClaudeDesktop => Client::ClaudeDesktop,
-            ExportTo::ClaudeCode => Client::ClaudeCode,
-            ExportTo::Vscode => Client::Vscode,
-            ExportTo::Cursor => Client::Cursor,
+        let Some(client) = client_of(self.to) else {
+            return self.server_json(ctx, &entries);
         };
         if entries.is_empty() {
             ctx.ui.warn(format_args!(
@@ -65,17 +61,8 @@ impl Export {
     /// For a client that cannot start a server in a folder of its own, each
     /// command that has one is written with absolute paths instead, and the user
     /// is told which (a path argument that no longer exists stays as it is).
-    fn without_cwd(&self, ctx: &Context, client: Client, mut entries: Vec<Entry>) -> Vec<Entry> {
-        if client.has_cwd() {
-            return entries;
-        }
-        let mut moved = Vec::new();
-        for e in &mut entries {
-            if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
-                e.transport = absolute;
-                moved.push(e.id.clone());
-            }
-        }
+    fn without_cwd(&self, ctx: &Context, client: Client, entries: Vec<Entry>) -> Vec<Entry> {
+        let (entries, moved) = without_cwd(client, entries);
         if !moved.is_empty() {
             ctx.ui.warn(format_args!(
                 "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
@@ -112,21 +99,7 @@ impl Export {
                     }
                 },
             };
-            let docs: Vec<server_json::Document> = entries
-                .iter()
-                .map(|e| {
-                    let fresh = server_json::document(e, &self.namespace, None);
-                    let same = old.iter().find(|m| m.get("name") == fresh.get("name"));
-                    match same {
-                        Some(m) => server_json::document(e, &self.namespace, Some(m)),
-                        None => fresh,
-                    }
-                })
-                .collect();
-            Ok(match <[server_json::Document; 1]>::try_from(docs) {
-                Ok([one]) => crate::interop::to_bytes(&one),
-                Err(many) => crate::interop::to_bytes(&many),
-            })
+            Ok(server_json_bytes(entries, &self.namespace, &old))
         };
         match &self.output {
             Some(path) => external::rewrite(path, ctx.lock_timeout, make)?,

@@ -53,7 +53,7 @@ impl Run for Watch {
             match rx.recv_timeout(wait) {
                 Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Ok(Wake::Trouble(message)) => {
-                    report_once(ctx, &mut trouble, message);
+                    report_once(ctx, "watch", &mut trouble, message);
                     continue;
                 }
                 Ok(Wake::Changed) | Err(RecvTimeoutError::Timeout) => {}
@@ -66,7 +66,7 @@ impl Run for Watch {
                 Ok(entries) => changes::tracked(entries, &query, now),
                 // A broken registry is reported and watched until it is fixed.
                 Err(e) => {
-                    report_once(ctx, &mut trouble, e.to_string());
+                    report_once(ctx, "watch", &mut trouble, e.to_string());
                     continue;
                 }
             };
@@ -205,16 +205,16 @@ fn until_next_expiry(seen: &BTreeMap<String, Entry>, now: Timestamp) -> Option<D
         .map(|at| at.remaining_at(now) + Duration::from_millis(1))
 }
 
-/// Says each distinct problem once, not once a wake.
-fn report_once(ctx: &Context, last: &mut Option<String>, message: String) {
+/// Says each distinct problem once, not once a wake; `who` names the command.
+pub(super) fn report_once(ctx: &Context, who: &str, last: &mut Option<String>, message: String) {
     if last.as_deref() != Some(message.as_str()) {
-        ctx.ui.warn(format_args!("watch: {message}"));
+        ctx.ui.warn(format_args!("{who}: {message}"));
         *last = Some(message);
     }
 }
 
-/// SIGINT and SIGTERM end the watch cleanly, between two events.
-fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
+/// SIGINT and SIGTERM end the watch (or serve) cleanly, between two events.
+pub(super) fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGINT,
         signal_hook::consts::SIGTERM,

@@ -18,5 +18,6 @@ mod probe;
 mod reliability;
 mod scan;
 mod search;
+mod serve;
 mod truth;
 mod watch;

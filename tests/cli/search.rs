@@ -303,6 +303,7 @@ fn real_tools_rank_in_the_top_three_among_thousands_of_distractors() {
         .sum();
     eprintln!("corpus: {real} real servers and {distractors} distractors, {tools} tools in all");
 
+    #[allow(clippy::type_complexity)] // (query index, (rank, top ids)), read once below
     let ranks: Vec<(usize, (Option<usize>, Vec<String>))> = std::thread::scope(|s| {
         let handles: Vec<_> = QUESTIONS
             .iter()
