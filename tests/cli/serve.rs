@@ -16,6 +16,7 @@ on_both_backends!(
     a_register_in_another_process_reaches_the_next_call,
     bad_input_gets_the_error_of_its_kind,
     secrets_are_shown_only_with_show_secrets,
+    python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras,
 );
 
 /// A registry of a stdio server holding a secret and an HTTP server tagged prod.
@@ -126,6 +127,64 @@ fn python_sdk_client_lists_and_calls_every_tool_in_both_eras(reg: &Reg) {
         assert!(why.contains("--status") && why.contains("bogus"), "{why}");
     }
     assert_eq!(reg.snapshot(), before, "serve wrote the registry");
+}
+
+fn python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras(reg: &Reg) {
+    let Some(python) = python() else { return };
+    let (files, _) = two_servers(reg);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/py_sdk_client.py");
+    for (n, (mode, version)) in [("auto", "2026-07-28"), ("legacy", "2025-11-25")]
+        .into_iter()
+        .enumerate()
+    {
+        let mut client = Command::new(&python)
+            .arg(&script)
+            .args([mode, crate::support::BIN, reg.location(), &files, "watch"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("run the Python client");
+        let mut lines = BufReader::new(client.stdout.take().expect("stdout")).lines();
+        let mut next = || -> Value {
+            let line = lines.next().expect("a line").expect("read the client");
+            serde_json::from_str(&line).expect("the client prints JSON")
+        };
+        let read = next();
+        assert_eq!(read["protocol_version"], version);
+        assert_eq!(read["resources"], json!(["mcpreg://servers"]));
+        assert_eq!(read["templates"], json!(["mcpreg://servers/{id}"]));
+        let ids: Vec<&str> = read["servers"]["servers"]
+            .as_array()
+            .expect("servers")
+            .iter()
+            .filter_map(|s| s["id"].as_str())
+            .collect();
+        assert!(ids.contains(&files.as_str()), "{read}");
+        assert_eq!(
+            read["server"]["server"]["transport"]["env"]["TOKEN"],
+            "<redacted>"
+        );
+
+        // The client is subscribed: a register in another process reaches it.
+        reg.register(&format!("late-{n}"), &["--tool", "later=Come later"]);
+        let heard = next();
+        let methods: Vec<&str> = heard["notifications"]
+            .as_array()
+            .expect("notifications")
+            .iter()
+            .filter_map(|m| m["method"].as_str())
+            .collect();
+        let expected = if mode == "legacy" {
+            [
+                "notifications/resources/list_changed",
+                "notifications/resources/updated",
+            ]
+        } else {
+            ["ResourcesListChanged", "ResourceUpdated"]
+        };
+        assert_eq!(methods, expected, "{mode}: {heard}");
+        assert!(client.wait().expect("client exits").success(), "{mode}");
+    }
 }
 
 fn own_probe_records_the_four_tools(reg: &Reg) {
