@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages: one for mcpreg and one per command')
@@ -73,8 +74,10 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--health-url', '--health-url', [CompletionResultType]::ParameterName, 'A plain HTTP health endpoint, kept for other tools')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment for a stdio server, as KEY=VALUE (repeatable)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of the --introspect probe')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of the --introspect probe, or of each page read by --from URL')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Register every server of a server.json (schema 2025-12-11), of an MCP client''s config file (JSON, JSONC, TOML or YAML; see `export --to`), told apart by shape, or of a registry API v0.1 at an http(s) URL, every page of it (--tag, --meta and --ttl apply to each)')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, '--from URL: only servers whose name has TEXT (the registry''s `search`)')
+            [CompletionResult]::new('--updated-since', '--updated-since', [CompletionResultType]::ParameterName, '--from URL: only servers updated since TIME (RFC 3339, the registry''s `updated_since`)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'URL of an HTTP server')
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'HTTP transport of --url [default: streamable-http; with --introspect, the one that answers]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
@@ -378,6 +381,36 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'mcpreg;sync' {
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Offers this tool (repeatable: all must be offered)')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Offers this resource URI (repeatable)')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Offers this prompt (repeatable)')
+            [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Has this capability (repeatable)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Carries this tag (repeatable: all must be carried)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Has exactly this name')
+            [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Uses this transport')
+            [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Has this metadata, as KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Lease status to include')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Only these clients (comma-separated names of `export --to`)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print a unified diff of each file that would change; write nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'mcpreg;scan' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Ports to try: 8080, 8080-8090, 3000,8080-8082')
             [CompletionResult]::new('--ports', '--ports', [CompletionResultType]::ParameterName, 'Ports to try: 8080, 8080-8090, 3000,8080-8082')
@@ -459,6 +492,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages: one for mcpreg and one per command')
@@ -502,6 +536,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             break
         }
         'mcpreg;help;serve' {
+            break
+        }
+        'mcpreg;help;sync' {
             break
         }
         'mcpreg;help;scan' {

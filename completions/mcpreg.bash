@@ -64,6 +64,9 @@ _mcpreg() {
             mcpreg,show)
                 cmd="mcpreg__subcmd__show"
                 ;;
+            mcpreg,sync)
+                cmd="mcpreg__subcmd__sync"
+                ;;
             mcpreg,watch)
                 cmd="mcpreg__subcmd__watch"
                 ;;
@@ -115,6 +118,9 @@ _mcpreg() {
             mcpreg__subcmd__help,show)
                 cmd="mcpreg__subcmd__help__subcmd__show"
                 ;;
+            mcpreg__subcmd__help,sync)
+                cmd="mcpreg__subcmd__help__subcmd__sync"
+                ;;
             mcpreg__subcmd__help,watch)
                 cmd="mcpreg__subcmd__help__subcmd__watch"
                 ;;
@@ -125,7 +131,7 @@ _mcpreg() {
 
     case "${cmd}" in
         mcpreg)
-            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help --version register run heartbeat deregister list show find prune health pin watch export serve scan completions man help"
+            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help --version register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -258,7 +264,7 @@ _mcpreg() {
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "claude-desktop claude-code vscode cursor server-json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude-desktop claude-code vscode cursor windsurf cline roo-code continue zed gemini-cli codex goose opencode lm-studio copilot-cli server-json" -- "${cur}"))
                     return 0
                     ;;
                 --tool)
@@ -535,7 +541,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__help)
-            opts="register run heartbeat deregister list show find prune health pin watch export serve scan completions man help"
+            opts="register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,6 +778,20 @@ _mcpreg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcpreg__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcpreg__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -967,7 +987,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__register)
-            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --header --auth --health-url --ttl --env --introspect --timeout --keepalive --from --keep-unreachable --url --transport --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
+            opts="-r -f -q -v -h --name --id --description --version --tool --resource --prompt --capability --tag --meta --header --auth --health-url --ttl --env --introspect --timeout --keepalive --from --search --updated-since --keep-unreachable --url --transport --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,6 +1058,14 @@ _mcpreg() {
                     return 0
                     ;;
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --updated-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1309,6 +1337,92 @@ _mcpreg() {
                 return 0
             fi
             case "${prev}" in
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcpreg__subcmd__sync)
+            opts="-r -f -q -v -h --tool --resource --prompt --capability --tag --name --transport --meta --status --health --dry-run --clients --registry --format --json --yaml --color --lock-timeout --etcd-timeout --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prompt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capability)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "stdio streamable-http sse" -- "${cur}"))
+                    return 0
+                    ;;
+                --meta)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "live expired any" -- "${cur}"))
+                    return 0
+                    ;;
+                --health)
+                    COMPREPLY=($(compgen -W "ok down unknown changed any" -- "${cur}"))
+                    return 0
+                    ;;
+                --clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

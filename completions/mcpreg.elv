@@ -48,6 +48,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
             cand serve 'Serve the registry to agents as an MCP server, over stdio'
+            cand sync 'Export the matching servers into every MCP client installed for this user'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
@@ -69,8 +70,10 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand --health-url 'A plain HTTP health endpoint, kept for other tools'
             cand --ttl 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)'
             cand --env 'Environment for a stdio server, as KEY=VALUE (repeatable)'
-            cand --timeout 'Time limit of the --introspect probe'
-            cand --from 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)'
+            cand --timeout 'Time limit of the --introspect probe, or of each page read by --from URL'
+            cand --from 'Register every server of a server.json (schema 2025-12-11), of an MCP client''s config file (JSON, JSONC, TOML or YAML; see `export --to`), told apart by shape, or of a registry API v0.1 at an http(s) URL, every page of it (--tag, --meta and --ttl apply to each)'
+            cand --search '--from URL: only servers whose name has TEXT (the registry''s `search`)'
+            cand --updated-since '--from URL: only servers updated since TIME (RFC 3339, the registry''s `updated_since`)'
             cand --url 'URL of an HTTP server'
             cand --transport 'HTTP transport of --url [default: streamable-http; with --introspect, the one that answers]'
             cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
@@ -361,6 +364,35 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mcpreg;sync'= {
+            cand --tool 'Offers this tool (repeatable: all must be offered)'
+            cand --resource 'Offers this resource URI (repeatable)'
+            cand --prompt 'Offers this prompt (repeatable)'
+            cand --capability 'Has this capability (repeatable)'
+            cand --tag 'Carries this tag (repeatable: all must be carried)'
+            cand --name 'Has exactly this name'
+            cand --transport 'Uses this transport'
+            cand --meta 'Has this metadata, as KEY=VALUE (repeatable)'
+            cand --status 'Lease status to include'
+            cand --health 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]'
+            cand --clients 'Only these clients (comma-separated names of `export --to`)'
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
+            cand --dry-run 'Print a unified diff of each file that would change; write nothing'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mcpreg;scan'= {
             cand -p 'Ports to try: 8080, 8080-8090, 3000,8080-8082'
             cand --ports 'Ports to try: 8080, 8080-8090, 3000,8080-8082'
@@ -439,6 +471,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
             cand serve 'Serve the registry to agents as an MCP server, over stdio'
+            cand sync 'Export the matching servers into every MCP client installed for this user'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages: one for mcpreg and one per command'
@@ -469,6 +502,8 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         &'mcpreg;help;export'= {
         }
         &'mcpreg;help;serve'= {
+        }
+        &'mcpreg;help;sync'= {
         }
         &'mcpreg;help;scan'= {
         }

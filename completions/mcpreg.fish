@@ -53,6 +53,7 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "pin" -d 'Accept the t
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "serve" -d 'Serve the registry to agents as an MCP server, over stdio'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "sync" -d 'Export the matching servers into every MCP client installed for this user'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
@@ -74,8 +75,10 @@ oauth2\t''"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l health-url -d 'A plain HTTP health endpoint, kept for other tools' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l ttl -d 'Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l env -d 'Environment for a stdio server, as KEY=VALUE (repeatable)' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l timeout -d 'Time limit of the --introspect probe' -r
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l from -d 'Register every server of a server.json (schema 2025-12-11) or of a Claude Desktop, Claude Code, VS Code or Cursor config file, told apart by shape (--tag, --meta and --ttl apply to each)' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l timeout -d 'Time limit of the --introspect probe, or of each page read by --from URL' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l from -d 'Register every server of a server.json (schema 2025-12-11), of an MCP client\'s config file (JSON, JSONC, TOML or YAML; see `export --to`), told apart by shape, or of a registry API v0.1 at an http(s) URL, every page of it (--tag, --meta and --ttl apply to each)' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l search -d '--from URL: only servers whose name has TEXT (the registry\'s `search`)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l updated-since -d '--from URL: only servers updated since TIME (RFC 3339, the registry\'s `updated_since`)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l url -d 'URL of an HTTP server' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand register" -l transport -d 'HTTP transport of --url [default: streamable-http; with --introspect, the one that answers]' -r -f -a "streamable-http\t''
 sse\t''"
@@ -317,9 +320,20 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s q -l quiet -d 'P
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l to -d 'Format to write' -r -f -a "claude-desktop\t'claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only'
-claude-code\t'.mcp.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}'
-vscode\t'.vscode/mcp.json: {"servers": {NAME: {type: stdio|http|sse, ...}}}'
+claude-code\t'.mcp.json, ~/.claude.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}'
+vscode\t'.vscode/mcp.json (JSONC): {"servers": {NAME: {type: stdio|http|sse, ...}}}'
 cursor\t'.cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}'
+windsurf\t'~/.codeium/windsurf/mcp_config.json: {"mcpServers": {NAME: {command, ...} | {serverUrl, headers}}}'
+cline\t'cline_mcp_settings.json: {"mcpServers": {NAME: {command, ...} | {type: streamableHttp|sse, url}}}'
+roo-code\t'Roo Code\'s mcp_settings.json, .roo/mcp.json: {"mcpServers": {NAME: {type: stdio|streamable-http|sse, ...}}}'
+continue\t'~/.continue/config.yaml: mcpServers: [{name, type, command | url, ...}]'
+zed\t'Zed\'s settings.json (JSONC): {"context_servers": {NAME: {command, args, env} | {url, headers}}}'
+gemini-cli\t'~/.gemini/settings.json: {"mcpServers": {NAME: {command, ...} | {httpUrl} | {url (SSE)}}}'
+codex\t'~/.codex/config.toml: [mcp_servers.NAME] command, args, env | url, http_headers; no SSE'
+goose\t'~/.config/goose/config.yaml: extensions: {NAME: {type: stdio, cmd, args, envs} | {type, uri}}'
+opencode\t'opencode.json (JSONC): {"mcp": {NAME: {type: local, command: [ARGV]} | {type: remote, url}}}'
+lm-studio\t'~/.lmstudio/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}'
+copilot-cli\t'~/.copilot/mcp-config.json: {"mcpServers": {NAME: {type: local|http|sse, ..., tools}}}'
 server-json\t'The official MCP Registry\'s server.json (schema 2025-12-11); an array when several match'"
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l tool -d 'Offers this tool (repeatable: all must be offered)' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l resource -d 'Offers this resource URI (repeatable)' -r
@@ -372,6 +386,41 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l yaml -d 'Shortha
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l tool -d 'Offers this tool (repeatable: all must be offered)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l resource -d 'Offers this resource URI (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l prompt -d 'Offers this prompt (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l capability -d 'Has this capability (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l tag -d 'Carries this tag (repeatable: all must be carried)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l name -d 'Has exactly this name' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l transport -d 'Uses this transport' -r -f -a "stdio\t''
+streamable-http\t''
+sse\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l meta -d 'Has this metadata, as KEY=VALUE (repeatable)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l status -d 'Lease status to include' -r -f -a "live\t'Entries whose lease runs, and entries without a lease'
+expired\t'Entries whose lease has run out but that no prune has removed yet'
+any\t'Everything'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l health -d 'Health to include (repeatable) [default: ok and unknown: what is known to be down, or to offer other tools than were pinned, is left out]' -r -f -a "ok\t'The last probe answered, with the pinned tools'
+down\t'The last probe failed'
+unknown\t'Never probed'
+changed\t'The last probe answered with tools that differ from the pinned ones'
+any\t'Every health state'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l clients -d 'Only these clients (comma-separated names of `export --to`)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd://HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'Full entries as JSON'
+yaml\t'Full entries as YAML'
+ids\t'One id per line, for shell loops'"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l color -d 'When to colour tables (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l lock-timeout -d 'How long a writer waits for the registry lock before giving up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l etcd-timeout -d 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l dry-run -d 'Print a unified diff of each file that would change; write nothing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l json -d 'Shorthand for --format json'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -l yaml -d 'Shorthand for --format yaml'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s v -l verbose -d 'Say what is being done, on stderr'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -s p -l ports -d 'Ports to try: 8080, 8080-8090, 3000,8080-8082' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l timeout -d 'Time a TCP connect may take before the port counts as filtered' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand scan" -l probe-timeout -d 'Time limit of each MCP probe in the identification phase' -r
@@ -429,20 +478,21 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -l yaml -d 'Shorthand
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "list" -d 'List every entry, live or expired'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "pin" -d 'Accept the tools servers offer now as their pinned set'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "serve" -d 'Serve the registry to agents as an MCP server, over stdio'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve scan completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "register" -d 'Register a server, or update it: prints its id on stdout'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "run" -d 'Start an HTTP MCP server and keep it registered while it runs'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "heartbeat" -d 'Renew the leases of servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "deregister" -d 'Remove servers; exits 1 if an id is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "list" -d 'List every entry, live or expired'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "show" -d 'Show one entry in full; exits 1 if it is not registered'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "find" -d 'Find servers; every given filter must hold. Exits 1 when nothing matches'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "prune" -d 'Remove entries whose lease expired, or whose probes keep failing'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "health" -d 'Lease and health state of entries, with a summary; exits 1 if any is expired or down'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "pin" -d 'Accept the tools servers offer now as their pinned set'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "serve" -d 'Serve the registry to agents as an MCP server, over stdio'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "sync" -d 'Export the matching servers into every MCP client installed for this user'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "man" -d 'Write the man pages: one for mcpreg and one per command'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

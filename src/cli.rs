@@ -101,6 +101,7 @@ pub enum Command {
     Watch(Watch),
     Export(Export),
     Serve(Serve),
+    Sync(Sync),
     Scan(Scan),
     Completions(Completions),
     Man(Man),
@@ -116,7 +117,7 @@ pub enum Command {
 /// and deregisters on SIGINT or SIGTERM.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --ttl 30s --keepalive\n  mcpreg register --from server.json\n  mcpreg register --from ~/.cursor/mcp.json --tag cursor"
+    after_help = "Examples:\n  mcpreg register --name files --tool read_file='Read a file' --ttl 30s -- /usr/bin/mcp-files /data\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --tag prod\n  mcpreg register --name search --url http://127.0.0.1:8080/mcp --ttl 30s --keepalive\n  mcpreg register --from server.json\n  mcpreg register --from ~/.cursor/mcp.json --tag cursor\n  mcpreg register --from https://registry.example.com --search weather --updated-since 2026-11-01T00:00:00Z"
 )]
 pub struct Register {
     #[command(flatten)]
@@ -132,8 +133,8 @@ pub struct Register {
     #[arg(long)]
     pub introspect: bool,
 
-    /// Time limit of the --introspect probe
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "introspect")]
+    /// Time limit of the --introspect probe, or of each page read by --from URL
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s")]
     pub timeout: Duration,
 
     /// Stay in the foreground: heartbeat every ttl/3, register again if pruned,
@@ -141,15 +142,24 @@ pub struct Register {
     #[arg(long, requires = "ttl")]
     pub keepalive: bool,
 
-    /// Register every server of a server.json (schema 2025-12-11) or of a Claude
-    /// Desktop, Claude Code, VS Code or Cursor config file, told apart by shape
+    /// Register every server of a server.json (schema 2025-12-11), of an MCP
+    /// client's config file (JSON, JSONC, TOML or YAML; see `export --to`), told
+    /// apart by shape, or of a registry API v0.1 at an http(s) URL, every page of it
     /// (--tag, --meta and --ttl apply to each)
-    #[arg(long, value_name = "FILE", conflicts_with_all = [
+    #[arg(long, value_name = "FILE|URL", conflicts_with_all = [
         "name", "id", "description", "server_version", "tools", "resources", "prompts",
         "capabilities", "headers", "auth", "health_url", "env", "keepalive",
         "url", "command",
     ])]
     pub from: Option<PathBuf>,
+
+    /// --from URL: only servers whose name has TEXT (the registry's `search`)
+    #[arg(long, value_name = "TEXT", requires = "from")]
+    pub search: Option<String>,
+
+    /// --from URL: only servers updated since TIME (RFC 3339, the registry's `updated_since`)
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub updated_since: Option<String>,
 
     /// With --from and --introspect: import a server that cannot be reached
     /// without its tools, with a warning, instead of failing the whole import
@@ -518,12 +528,16 @@ pub struct Serve {
 /// into a file: an existing client config is merged, keeping the user's other
 /// servers and settings and replacing only the entries mcpreg wrote last time
 /// (listed under its top-level "_mcpreg" key); the file is replaced atomically.
-/// Two entries with the same name, or a name the user's own servers use, are
-/// written under their ids. claude-desktop cannot run HTTP servers: they are
-/// skipped with a warning.
+/// JSON with comments (vscode, zed, gemini-cli, opencode) and TOML (codex) keep
+/// the user's text byte for byte outside mcpreg's entries; YAML (goose, continue)
+/// loses its comments, so the first rewrite of a file with comments keeps a copy
+/// in FILE.mcpreg-backup. Two entries with the same name, or a name the user's own
+/// servers use, are written under their ids. What a client cannot express (HTTP
+/// servers for claude-desktop, SSE servers for codex and zed) is skipped with a
+/// warning naming the entries.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg export --to claude-desktop -o ~/.config/Claude/claude_desktop_config.json\n  mcpreg export --to claude-code --tag project -o .mcp.json\n  mcpreg export --to vscode -o .vscode/mcp.json\n  mcpreg export --to cursor -o ~/.cursor/mcp.json\n  mcpreg export --to server-json --name files --namespace io.github.me -o server.json"
+    after_help = "Examples:\n  mcpreg export --to claude-desktop -o ~/.config/Claude/claude_desktop_config.json\n  mcpreg export --to claude-code --tag project -o .mcp.json\n  mcpreg export --to vscode -o .vscode/mcp.json\n  mcpreg export --to cursor -o ~/.cursor/mcp.json\n  mcpreg export --to codex -o ~/.codex/config.toml\n  mcpreg export --to server-json --name files --namespace io.github.me -o server.json"
 )]
 pub struct Export {
     /// Format to write
@@ -546,14 +560,70 @@ pub struct Export {
 pub enum ExportTo {
     /// claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only
     ClaudeDesktop,
-    /// .mcp.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
+    /// .mcp.json, ~/.claude.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
     ClaudeCode,
-    /// .vscode/mcp.json: {"servers": {NAME: {type: stdio|http|sse, ...}}}
+    /// .vscode/mcp.json (JSONC): {"servers": {NAME: {type: stdio|http|sse, ...}}}
     Vscode,
     /// .cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
     Cursor,
+    /// ~/.codeium/windsurf/mcp_config.json: {"mcpServers": {NAME: {command, ...} | {serverUrl, headers}}}
+    Windsurf,
+    /// cline_mcp_settings.json: {"mcpServers": {NAME: {command, ...} | {type: streamableHttp|sse, url}}}
+    Cline,
+    /// Roo Code's mcp_settings.json, .roo/mcp.json: {"mcpServers": {NAME: {type: stdio|streamable-http|sse, ...}}}
+    RooCode,
+    /// ~/.continue/config.yaml: mcpServers: [{name, type, command | url, ...}]
+    Continue,
+    /// Zed's settings.json (JSONC): {"context_servers": {NAME: {command, args, env} | {url, headers}}}
+    Zed,
+    /// ~/.gemini/settings.json: {"mcpServers": {NAME: {command, ...} | {httpUrl} | {url (SSE)}}}
+    GeminiCli,
+    /// ~/.codex/config.toml: [mcp_servers.NAME] command, args, env | url, http_headers; no SSE
+    Codex,
+    /// ~/.config/goose/config.yaml: extensions: {NAME: {type: stdio, cmd, args, envs} | {type, uri}}
+    Goose,
+    /// opencode.json (JSONC): {"mcp": {NAME: {type: local, command: [ARGV]} | {type: remote, url}}}
+    Opencode,
+    /// ~/.lmstudio/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
+    LmStudio,
+    /// ~/.copilot/mcp-config.json: {"mcpServers": {NAME: {type: local|http|sse, ..., tools}}}
+    CopilotCli,
     /// The official MCP Registry's server.json (schema 2025-12-11); an array when several match
     ServerJson,
+}
+
+impl ExportTo {
+    /// The name given on the command line (`claude-desktop`, `server-json`).
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Export the matching servers into every MCP client installed for this user.
+///
+/// A client counts as installed when its config folder exists at its default place
+/// under $HOME (and $XDG_CONFIG_HOME, $CODEX_HOME). Each config is merged as
+/// `export -o` merges it: the user's servers and settings stay, mcpreg's entries
+/// are replaced. Prints one line per client: written, unchanged, or skipped and
+/// why. Exits 2 when a client's config could not be read (the others are still
+/// written).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg sync\n  mcpreg sync --tag laptop --dry-run\n  mcpreg sync --clients cursor,codex"
+)]
+pub struct Sync {
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Print a unified diff of each file that would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only these clients (comma-separated names of `export --to`)
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub clients: Vec<String>,
 }
 
 /// Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports.

@@ -1,4 +1,5 @@
-//! The blocking HTTP agent shared by the MCP probe and the etcd backend.
+//! The blocking HTTP agent shared by the MCP probe, the etcd backend and the
+//! reader of a remote registry (`register --from URL`).
 //!
 //! ureq resolves host names on a helper thread whenever a timeout is set, even a
 //! host written as an IP address: `health --probe` over fifty loopback servers
@@ -18,6 +19,45 @@ pub fn agent(config: Config) -> ureq::Agent {
         DefaultConnector::default(),
         LiteralsFirst::default(),
     )
+}
+
+/// The body of a GET of `url` with `query`, bounded in time and bytes: the whole
+/// answer of a success, or a message that says what went wrong.
+pub fn get_text(
+    url: &str,
+    query: &[(&str, &str)],
+    timeout: std::time::Duration,
+    max_bytes: u64,
+) -> Result<String, String> {
+    let agent = agent(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .user_agent(format!("mcpreg/{}", env!("CARGO_PKG_VERSION")))
+            .build(),
+    );
+    let mut request = agent.get(url).header("Accept", "application/json");
+    for (k, v) in query {
+        request = request.query(*k, *v);
+    }
+    let response = request.call().map_err(|e| match e {
+        ureq::Error::Timeout(_) => {
+            format!("no answer within {}", humantime::format_duration(timeout))
+        }
+        e => e.to_string(),
+    })?;
+    let status = response.status();
+    let text = response
+        .into_body()
+        .with_config()
+        .limit(max_bytes)
+        .read_to_string()
+        .map_err(|e| format!("reading the answer: {e}"))?;
+    if !status.is_success() {
+        let first: String = text.chars().take(200).filter(|c| !c.is_control()).collect();
+        return Err(format!("HTTP {status}: {first}"));
+    }
+    Ok(text)
 }
 
 #[derive(Debug, Default)]

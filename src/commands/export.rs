@@ -2,51 +2,68 @@
 
 use super::{Context, Exit, Run};
 use crate::catalog::Entry;
-use crate::cli::Export;
+use crate::cli::{Export, ExportTo};
 use crate::error::{Error, Result};
 use crate::interop::clients::{self, Client};
-use crate::interop::{client_of, server_json, server_json_bytes, without_cwd};
+use crate::interop::server_json;
 use crate::store::external;
 use serde_json::Value;
 
 impl Run for Export {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let entries = ctx.store.find(&self.filters.query()?, ctx.now)?;
-        let Some(client) = client_of(self.to) else {
+        if self.to == ExportTo::ServerJson {
             return self.server_json(ctx, &entries);
+        }
+        let Some(client) = clients::by_name(&self.to.name()) else {
+            return Err(Error::usage(
+                "--to",
+                format!("{}: no such client", self.to.name()),
+            ));
         };
         if entries.is_empty() {
             ctx.ui.warn(format_args!(
                 "export: no entry matched; writing a config without mcpreg's servers"
             ));
         }
-        let entries = self.without_cwd(ctx, client, entries);
+        let at = match &self.output {
+            Some(p) => format!("{}: ", p.display()),
+            None => String::new(),
+        };
+        let entries = without_cwd(ctx, client, entries);
         let mut report = None;
         let mut make = |existing: Option<&str>| {
-            let export = clients::export(client, &entries, existing).map_err(|why| {
-                let at = match &self.output {
-                    Some(p) => format!("{}: ", p.display()),
-                    None => String::new(),
-                };
-                Error::usage("--output", format!("{at}{why}"))
-            })?;
-            let bytes = export.bytes.clone();
+            let export = clients::export(client, &entries, existing)
+                .map_err(|why| Error::usage("--output", format!("{at}{why}")))?;
+            let change = external::Change {
+                bytes: export.bytes.clone(),
+                backup: export.loses_comments,
+            };
             report = Some(export);
-            Ok(bytes)
+            Ok(change)
         };
         match &self.output {
-            Some(path) => external::rewrite(path, ctx.lock_timeout, &mut make)?,
+            Some(path) => {
+                let (_, backup) = external::rewrite_keeping(path, ctx.lock_timeout, &mut make)?;
+                if let Some(backup) = backup {
+                    ctx.ui.warn(format_args!(
+                        "{}: its comments cannot be kept in a rewrite of YAML; the file as it was is in {}",
+                        path.display(),
+                        backup.display()
+                    ));
+                }
+            }
             None => {
-                let bytes = make(None)?;
-                ctx.out.raw(&bytes)?;
+                let change = make(None)?;
+                ctx.out.raw(&change.bytes)?;
             }
         }
         if let Some(report) = report {
-            if !report.skipped.is_empty() {
+            for (what, ids) in &report.skipped {
                 ctx.ui.warn(format_args!(
-                    "export: {} cannot run HTTP servers from its config; skipped: {}",
-                    client.name(),
-                    report.skipped.join(", ")
+                    "export: {} cannot express {what}; skipped: {}",
+                    client.name,
+                    ids.join(", ")
                 ));
             }
             for (name, id) in &report.written {
@@ -57,22 +74,23 @@ impl Run for Export {
     }
 }
 
-impl Export {
-    /// For a client that cannot start a server in a folder of its own, each
-    /// command that has one is written with absolute paths instead, and the user
-    /// is told which (a path argument that no longer exists stays as it is).
-    fn without_cwd(&self, ctx: &Context, client: Client, entries: Vec<Entry>) -> Vec<Entry> {
-        let (entries, moved) = without_cwd(client, entries);
-        if !moved.is_empty() {
-            ctx.ui.warn(format_args!(
-                "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
-                client.name(),
-                moved.join(", ")
-            ));
-        }
-        entries
+/// For a client that cannot start a server in a folder of its own, each command
+/// that has one is written with absolute paths instead, and the user is told
+/// which (a path argument that no longer exists stays as it is). Shared by
+/// `export` and `sync`.
+pub(super) fn without_cwd(ctx: &Context, client: &Client, entries: Vec<Entry>) -> Vec<Entry> {
+    let (entries, moved) = crate::interop::without_cwd(client, entries);
+    if !moved.is_empty() {
+        ctx.ui.warn(format_args!(
+            "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
+            client.name,
+            moved.join(", ")
+        ));
     }
+    entries
+}
 
+impl Export {
     fn server_json(&self, ctx: &mut Context, entries: &[Entry]) -> Result<Exit> {
         if entries.is_empty() {
             ctx.ui
@@ -99,10 +117,16 @@ impl Export {
                     }
                 },
             };
-            Ok(server_json_bytes(entries, &self.namespace, &old))
+            Ok(crate::interop::server_json_bytes(
+                entries,
+                &self.namespace,
+                &old,
+            ))
         };
         match &self.output {
-            Some(path) => external::rewrite(path, ctx.lock_timeout, make)?,
+            Some(path) => {
+                external::rewrite(path, ctx.lock_timeout, make)?;
+            }
             None => {
                 let bytes = make(None)?;
                 ctx.out.raw(&bytes)?;

@@ -101,11 +101,27 @@ pub fn put(ctx: &mut Context, registration: &Registration) -> Result<()> {
 }
 
 impl Register {
-    /// `--from FILE`: every server in it, all checked before any is written.
+    /// `--from FILE|URL`: every server in it, all checked before any is written.
     fn register_from(&self, ctx: &mut Context, path: &Path) -> Result<Exit> {
         let bad = |why: String| Error::usage("--from", format!("{}: {why}", path.display()));
-        let text = external::read_text(path)?.ok_or_else(|| bad("no such file".into()))?;
-        let import = interop::import(&text).map_err(bad)?;
+        let source = path.to_string_lossy();
+        let remote = source.starts_with("http://") || source.starts_with("https://");
+        if !remote && (self.search.is_some() || self.updated_since.is_some()) {
+            return Err(Error::usage(
+                if self.search.is_some() {
+                    "--search"
+                } else {
+                    "--updated-since"
+                },
+                "asks a registry API: give --from an http(s) URL",
+            ));
+        }
+        let import = if remote {
+            self.read_registry(&source).map_err(bad)?
+        } else {
+            let text = external::read_text(path)?.ok_or_else(|| bad("no such file".into()))?;
+            interop::import(path, &text).map_err(bad)?
+        };
         for w in &import.warnings {
             ctx.ui.warn(format_args!("{}: {w}", path.display()));
         }
@@ -150,6 +166,59 @@ impl Register {
             ctx.out.line(id)?;
         }
         Ok(Exit::Success)
+    }
+
+    /// Every page of a registry API v0.1 under `base`, read before anything is
+    /// written: one bad page, an error status or a timeout registers nothing.
+    fn read_registry(&self, base: &str) -> std::result::Result<interop::Import, String> {
+        /// A page larger than this is not a listing of servers.
+        const PAGE_BYTES: u64 = 16 * 1024 * 1024;
+        /// A registry that pages forever is broken, not large.
+        const MAX_PAGES: usize = 10_000;
+        if let Some(t) = &self.updated_since {
+            Timestamp::parse(t)
+                .map_err(|e| format!("--updated-since: {t:?} is not an RFC 3339 time: {e}"))?;
+        }
+        let url = interop::registry_api::servers_url(base);
+        let mut import = interop::Import {
+            kind: "registry API v0.1".into(),
+            ..interop::Import::default()
+        };
+        let mut cursor: Option<String> = None;
+        let mut seen = std::collections::BTreeSet::new();
+        for page in 1..=MAX_PAGES {
+            let mut query: Vec<(&str, &str)> = vec![("version", "latest")];
+            if let Some(s) = &self.search {
+                query.push(("search", s));
+            }
+            if let Some(t) = &self.updated_since {
+                query.push(("updated_since", t));
+            }
+            if let Some(c) = &cursor {
+                query.push(("cursor", c));
+            }
+            let text = crate::http_agent::get_text(&url, &query, self.timeout, PAGE_BYTES)
+                .map_err(|why| format!("page {page}: {why}"))?;
+            let next = interop::registry_api::read_page(&text, page, &mut import)?;
+            match next {
+                None => {
+                    if import.registrations.is_empty() {
+                        return Err(match import.warnings.last() {
+                            Some(w) => format!("no server to register ({w})"),
+                            None => "no server to register: the registry listed none".into(),
+                        });
+                    }
+                    return Ok(import);
+                }
+                Some(c) if !seen.insert(c.clone()) => {
+                    return Err(format!(
+                        "page {page}: nextCursor {c:?} came before: the pages loop"
+                    ));
+                }
+                Some(c) => cursor = Some(c),
+            }
+        }
+        Err(format!("more than {MAX_PAGES} pages: not read to the end"))
     }
 
     /// `--from FILE --introspect`: probes every imported server at once, before

@@ -1,5 +1,5 @@
-//! The registry and the rest of the MCP ecosystem: client config files (Claude
-//! Desktop, Claude Code, VS Code, Cursor) and the official MCP Registry's
+//! The registry and the rest of the MCP ecosystem: the config files of fifteen MCP
+//! clients (see [`clients::ALL`]) and the official MCP Registry's
 //! `server.json`. Pure conversions between their documents and the catalog's
 //! types; reading and writing the files is the store's business (`store::external`).
 //!
@@ -8,6 +8,7 @@
 //! with errors that name the field (`mcpServers.files.command: ...`).
 
 pub mod clients;
+pub mod registry_api;
 pub mod server_json;
 
 /// The namespace `export --to server-json` gives names that are not reverse-DNS.
@@ -17,16 +18,17 @@ use crate::catalog::model::check_http_url;
 use crate::catalog::registration::Registration;
 use crate::catalog::{Entry, Transport, id};
 use crate::cli::ExportTo;
-use clients::Client;
+use clients::{Client, Syntax};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// What an import found: one registration per server, and what it had to leave out.
 #[derive(Debug, Default)]
 pub struct Import {
-    /// `server.json`, `claude-code`, ... for messages.
-    pub kind: &'static str,
+    /// `a server.json`, `a cursor config`, ... for messages.
+    pub kind: String,
     pub registrations: Vec<Registration>,
     pub warnings: Vec<String>,
 }
@@ -68,15 +70,43 @@ pub fn plain(name: &str, transport: Transport, at: &str) -> Result<Registration,
     Ok(Registration::bare(name, transport))
 }
 
-/// Reads any supported file: a `server.json` (or a JSON array of them) or one of the
-/// four client configs, told apart by shape. Errors name the field at fault.
-pub fn import(text: &str) -> Result<Import, String> {
-    let doc: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not JSON: line {}, column {}: {e}", e.line(), e.column()))?;
+/// Reads any supported file: a `server.json` (or a JSON array of them) or a client
+/// config (JSON, JSON with comments, TOML or YAML by its extension), told apart by
+/// shape. Errors name the field at fault.
+pub fn import(path: &Path, text: &str) -> Result<Import, String> {
+    let syntax = Syntax::of_path(path);
     let mut import = Import::default();
+    if syntax != Syntax::Jsonc {
+        let doc = syntax.read(text)?;
+        let client = clients::detect(path, &doc, syntax).ok_or_else(|| {
+            let keys: Vec<String> = clients::ALL
+                .iter()
+                .filter(|c| c.syntax == syntax)
+                .map(|c| format!("`{}`", c.at.join(".")))
+                .collect();
+            format!("not a client config: none of {} is there", keys.join(", "))
+        })?;
+        clients::import(client, &doc, &mut import)?;
+        import.kind = format!("{} config", client.name);
+        return finish(import);
+    }
+    // Plain JSON first, for its messages; JSON with comments when that fails.
+    let doc: Value = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => match Syntax::Jsonc.read(text) {
+            Ok(map) => Value::Object(map),
+            Err(_) => {
+                return Err(format!(
+                    "not JSON: line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ));
+            }
+        },
+    };
     match &doc {
         Value::Array(items) => {
-            import.kind = "server.json";
+            import.kind = "server.json".into();
             if items.is_empty() {
                 return Err("an empty array: no server.json documents to import".into());
             }
@@ -85,8 +115,9 @@ pub fn import(text: &str) -> Result<Import, String> {
             }
         }
         Value::Object(map) => {
-            if map.contains_key("mcpServers") || map.contains_key("servers") {
-                clients::import(map, &mut import)?;
+            if let Some(client) = clients::detect(path, map, Syntax::Jsonc) {
+                clients::import(client, map, &mut import)?;
+                import.kind = format!("{} config", client.name);
             } else if [
                 "$schema",
                 "name",
@@ -98,14 +129,18 @@ pub fn import(text: &str) -> Result<Import, String> {
             .iter()
             .any(|k| map.contains_key(*k))
             {
-                import.kind = "server.json";
+                import.kind = "server.json".into();
                 server_json::import(&doc, "", &mut import)?;
             } else {
-                return Err("neither a server.json (no `name`, `version`, `remotes`) nor a client config (no `mcpServers` or `servers`)".into());
+                return Err("neither a server.json (no `name`, `version`, `remotes`) nor a client config (no `mcpServers`, `servers`, `context_servers` or `mcp`)".into());
             }
         }
         _ => return Err("a server.json or client config is a JSON object".into()),
     }
+    finish(import)
+}
+
+fn finish(import: Import) -> Result<Import, String> {
     if import.registrations.is_empty() {
         return Err(format!(
             "no server to register in this {}{}",
@@ -207,22 +242,11 @@ pub fn to_bytes(v: &impl Serialize) -> Vec<u8> {
     out
 }
 
-/// The client `to` names, or None for server.json.
-pub fn client_of(to: ExportTo) -> Option<Client> {
-    match to {
-        ExportTo::ServerJson => None,
-        ExportTo::ClaudeDesktop => Some(Client::ClaudeDesktop),
-        ExportTo::ClaudeCode => Some(Client::ClaudeCode),
-        ExportTo::Vscode => Some(Client::Vscode),
-        ExportTo::Cursor => Some(Client::Cursor),
-    }
-}
-
 /// For a client that cannot start a server in a folder of its own, each command
 /// that has one with absolute paths instead; returns the ids of those moved.
-pub fn without_cwd(client: Client, mut entries: Vec<Entry>) -> (Vec<Entry>, Vec<String>) {
+pub fn without_cwd(client: &Client, mut entries: Vec<Entry>) -> (Vec<Entry>, Vec<String>) {
     let mut moved = Vec::new();
-    if client.has_cwd() {
+    if client.cwd {
         return (entries, moved);
     }
     for e in &mut entries {
@@ -260,6 +284,7 @@ pub fn server_json_bytes(
 
 /// What `export --to` writes into a new file for `entries`.
 pub struct Written {
+    /// JSON, or the client's own syntax (TOML, YAML).
     pub bytes: Vec<u8>,
     /// Ids of entries the client cannot express.
     pub skipped: Vec<String>,
@@ -268,18 +293,18 @@ pub struct Written {
 /// The file `export --to TO` writes for `entries` where there was none (the
 /// server.json names in the default namespace).
 pub fn export_new(to: ExportTo, entries: Vec<Entry>) -> Result<Written, String> {
-    match client_of(to) {
-        None => Ok(Written {
+    if to == ExportTo::ServerJson {
+        return Ok(Written {
             bytes: server_json_bytes(&entries, DEFAULT_NAMESPACE, &[]),
             skipped: Vec::new(),
-        }),
-        Some(client) => {
-            let (entries, _) = without_cwd(client, entries);
-            let export = clients::export(client, &entries, None)?;
-            Ok(Written {
-                bytes: export.bytes,
-                skipped: export.skipped,
-            })
-        }
+        });
     }
+    let client =
+        clients::by_name(&to.name()).ok_or_else(|| format!("{}: no such client", to.name()))?;
+    let (entries, _) = without_cwd(client, entries);
+    let export = clients::export(client, &entries, None)?;
+    Ok(Written {
+        bytes: export.bytes,
+        skipped: export.skipped.into_values().flatten().collect(),
+    })
 }

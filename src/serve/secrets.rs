@@ -32,7 +32,8 @@ impl Secrets {
                 ExportTo::Cursor => format!("${{env:{name}}}"),
                 // https://docs.anthropic.com/en/docs/claude-code/mcp (env expansion in .mcp.json)
                 ExportTo::ClaudeCode => format!("${{{name}}}"),
-                ExportTo::ClaudeDesktop | ExportTo::ServerJson => REDACTED.to_owned(),
+                // The others have no placeholder syntax mcpreg knows to be read.
+                _ => REDACTED.to_owned(),
             }
         })
     }

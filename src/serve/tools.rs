@@ -121,7 +121,7 @@ pub fn definitions() -> Vec<Value> {
                 "type": "object",
                 "properties": {
                     "ids": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                    "client": {"type": "string", "enum": ["claude-desktop", "claude-code", "vscode", "cursor", "server-json"]},
+                    "client": {"type": "string", "enum": export_targets()},
                 },
                 "required": ["ids", "client"],
                 "additionalProperties": false,
@@ -429,7 +429,10 @@ pub fn get_client_config(
     let arguments = object(arguments, &["ids", "client"])?;
     let client = string_of(&arguments, "client")?;
     let to = ExportTo::from_str(client, false).map_err(|_| {
-        format!("client: {client:?} is not one of claude-desktop, claude-code, vscode, cursor, server-json")
+        format!(
+            "client: {client:?} is not one of {}",
+            export_targets().join(", ")
+        )
     })?;
     let ids = match arguments.get("ids") {
         Some(Value::Array(ids)) if !ids.is_empty() => ids,
@@ -445,16 +448,25 @@ pub fn get_client_config(
         chosen.push(secrets.config(lookup(entries, id)?, to));
     }
     let written = export_new(to, chosen)?;
-    let config: Value =
-        serde_json::from_slice(&written.bytes).map_err(|e| format!("internal: {e}"))?;
+    let text = String::from_utf8_lossy(&written.bytes).into_owned();
+    // JSON configs are given as JSON; TOML and YAML ones as their text.
+    let config = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()));
     Ok(Answer {
-        text: String::from_utf8_lossy(&written.bytes).into_owned(),
+        text,
         structured: json!({
             "client": client,
             "config": config,
             "skipped": written.skipped,
         }),
     })
+}
+
+/// The names `export --to` takes.
+fn export_targets() -> Vec<String> {
+    ExportTo::value_variants()
+        .iter()
+        .map(|t| t.name())
+        .collect()
 }
 
 fn lookup<'e>(entries: &'e [Entry], id: &str) -> Result<&'e Entry, Refusal> {

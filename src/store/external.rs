@@ -15,6 +15,21 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// Makes the folder `path` goes in, private to the user, when it is missing (a
+/// client installed without its settings folder yet).
+pub fn ensure_folder(path: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    let folder = folder_of(path);
+    if folder.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+        .map_err(|e| Error::io(folder, e))
+}
+
 /// The file's text, or None when it does not exist.
 pub fn read_text(path: &Path) -> Result<Option<String>> {
     match std::fs::read(path) {
@@ -37,11 +52,43 @@ pub fn read_text(path: &Path) -> Result<Option<String>> {
 /// yet), under an exclusive flock on its folder held for the whole
 /// read-change-write. An error from `change` writes nothing. A new file gets mode
 /// 0600 (configs hold commands and tokens); an existing one keeps its mode.
+/// Returns whether the file changed.
 pub fn rewrite(
     path: &Path,
     lock_timeout: Duration,
     change: impl FnOnce(Option<&str>) -> Result<Vec<u8>>,
-) -> Result<()> {
+) -> Result<bool> {
+    rewrite_keeping(path, lock_timeout, |text| {
+        Ok(Change {
+            bytes: change(text)?,
+            backup: false,
+        })
+    })
+    .map(|(changed, _)| changed)
+}
+
+/// What a rewrite writes, and whether the old text must be kept aside first.
+pub struct Change {
+    pub bytes: Vec<u8>,
+    /// Keep the old file as `FILE.mcpreg-backup` before replacing it, unless a
+    /// backup is there already (the first rewrite's is the one worth keeping).
+    pub backup: bool,
+}
+
+/// The backup [`rewrite_keeping`] makes of `path`.
+pub fn backup_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".mcpreg-backup");
+    path.with_file_name(name)
+}
+
+/// [`rewrite`], keeping a backup of the old text when `change` asks for one.
+/// Returns whether the file changed, and the backup written, if any.
+pub fn rewrite_keeping(
+    path: &Path,
+    lock_timeout: Duration,
+    change: impl FnOnce(Option<&str>) -> Result<Change>,
+) -> Result<(bool, Option<std::path::PathBuf>)> {
     let folder = folder_of(path);
     let dir = File::open(folder).map_err(|e| Error::io(folder, e))?;
     let deadline = Instant::now() + lock_timeout;
@@ -66,10 +113,19 @@ pub fn rewrite(
         Err(_) => NEW_FILE_MODE,
     };
     let current = read_text(path)?;
-    let bytes = change(current.as_deref())?;
-    if current.as_deref().map(str::as_bytes) == Some(&bytes[..]) {
-        return Ok(());
+    let change = change(current.as_deref())?;
+    if current.as_deref().map(str::as_bytes) == Some(&change.bytes[..]) {
+        return Ok((false, None));
     }
-    atomic_write(path, &bytes, mode)
+    let mut kept = None;
+    if let (true, Some(old)) = (change.backup, &current) {
+        let backup = backup_path(path);
+        if std::fs::symlink_metadata(&backup).is_err() {
+            atomic_write(&backup, old.as_bytes(), NEW_FILE_MODE)?;
+            kept = Some(backup);
+        }
+    }
+    atomic_write(path, &change.bytes, mode)?;
+    Ok((true, kept))
     // `dir` is closed here, which releases the lock.
 }

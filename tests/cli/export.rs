@@ -8,7 +8,7 @@ use std::path::Path;
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/server.schema.json");
 
 /// A registry with a stdio, a Streamable HTTP and an SSE server, two sharing a name.
-fn three() -> Reg {
+pub fn three() -> Reg {
     let reg = Reg::new();
     reg.run(&[
         "register",
@@ -76,14 +76,14 @@ fn declared(reg: &Reg) -> Vec<Value> {
 }
 
 /// The (id, name, transport) of each entry, for formats that hold only endpoints.
-fn endpoints(reg: &Reg) -> Vec<Value> {
+pub fn endpoints(reg: &Reg) -> Vec<Value> {
     declared(reg)
         .into_iter()
         .map(|e| json!([e["id"], e["name"], e["transport"]]))
         .collect()
 }
 
-fn import(file: &Path) -> Reg {
+pub fn import(file: &Path) -> Reg {
     let fresh = Reg::new();
     fresh
         .run(&["register", "--from", file.to_str().unwrap()])

@@ -6,6 +6,7 @@ mod support;
 
 mod bad_input;
 mod choosing;
+mod clients;
 mod commands;
 mod etcd;
 mod export;
@@ -15,6 +16,7 @@ mod lifecycle;
 mod mcp_fakes;
 mod peers;
 mod probe;
+mod registry_api;
 mod reliability;
 mod scan;
 mod search;
