@@ -2,9 +2,9 @@
 //! view of an entry.
 //!
 //! The view holds only what a filter can ask about, and the text `find --query`
-//! ranks (names, descriptions, titles, tags: never a schema). The file store deserialises it
-//! straight from the registry text, so `find` over ten thousand entries never builds
-//! ten thousand full entries; an in-memory `Entry` lends the same view. One matching
+//! ranks (names, descriptions, titles, tags: never a schema). The file store
+//! deserialises it straight from the registry text, so `find` over ten thousand
+//! entries never builds ten thousand full entries; an in-memory `Entry` lends the same view. One matching
 //! function serves both, so the two paths cannot disagree.
 
 use super::model::{Entry, HealthStatus, LeaseState};
@@ -199,7 +199,7 @@ impl Entry {
                 .iter()
                 .map(|t| ToolView {
                     name: borrowed(&t.name),
-                    title: None,
+                    title: t.title.as_deref().map(|d| Text(borrowed(d))),
                     description: t.description.as_deref().map(|d| Text(borrowed(d))),
                 })
                 .collect(),

@@ -12,10 +12,12 @@
 //! term, and scores those at the end, when the collection's statistics are known.
 
 use super::Entry;
+use super::id::Fnv1a;
 use super::query::EntryView;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// BM25's term-frequency saturation and length normalisation, the usual values.
 const K1: f64 = 1.2;
@@ -197,7 +199,11 @@ pub fn words(text: &str, mut each: impl FnMut(&str)) {
                 flush(&mut word, &mut each);
             }
         }
-        word.extend(c.to_lowercase());
+        // Most text is ASCII: skip the Unicode tables for it.
+        match c.is_ascii() {
+            true => word.push(c.to_ascii_lowercase()),
+            false => word.extend(c.to_lowercase()),
+        }
         prev = Some(c);
     }
     flush(&mut word, &mut each);
@@ -223,7 +229,7 @@ enum Class {
 struct Analyzer {
     stemmer: Stemmer,
     terms: Vec<String>,
-    seen: HashMap<String, Class>,
+    seen: HashMap<String, Class, BuildHasherDefault<Fnv1a>>,
 }
 
 impl Analyzer {
@@ -315,7 +321,7 @@ impl Search {
             analyzer: Analyzer {
                 stemmer: Stemmer::create(Algorithm::English),
                 terms: self.terms.clone(),
-                seen: HashMap::new(),
+                seen: HashMap::default(),
             },
             documents: 0,
             length_sum: [0; FIELDS],
@@ -685,6 +691,22 @@ mod tests {
             ranker.add(i, &e.view());
         }
         assert_eq!(ranker.finish(Some(2)).len(), 2);
+    }
+
+    #[test]
+    fn a_title_ranks_like_a_name() {
+        let json = serde_json::json!({
+            "id": "t", "name": "t",
+            "transport": {"type": "stdio", "command": "/bin/true"},
+            "tools": [{"name": "rtf", "title": "Read Text File"}, {"name": "other"}],
+            "registered_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+        });
+        let titled: crate::catalog::Entry = serde_json::from_value(json).unwrap();
+        let described = entry("d", &[("rtf", "Read text file")]);
+        let ranked = rank("read text file", &[described, titled]);
+        assert_eq!(ranked[0].0, 1, "a title weighs more than a description");
+        assert_eq!(ranked[0].1.tools.len(), 1);
+        assert_eq!(ranked[0].1.tools[0].name, "rtf");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `mcpreg find`: the servers that match every filter given, ranked by `--query`.
 
 use super::{Context, Exit, Run};
-use crate::catalog::HealthStatus;
 use crate::catalog::search::Search;
+use crate::catalog::{HealthState, HealthStatus};
 use crate::cli::{Find, OutputFormat};
 use crate::error::{Error, Result};
 use std::hash::{BuildHasher, RandomState};
@@ -12,12 +12,20 @@ const TABLE_LIMIT: usize = 10;
 
 impl Run for Find {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
-        let query = self.filters.query()?;
+        let mut query = self.filters.query()?;
         let limit = self.limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         if let Some(text) = &self.query {
             let search = Search::parse(text).map_err(|e| Error::usage("--query", e.to_string()))?;
             ctx.ui
                 .note(format!("ranking by the terms {:?}", search.terms()));
+            if self.one && !query.health.is_empty() {
+                // The best server to call is never one known to be down, even under
+                // `--health down` or `any` (the default leaves down out already).
+                query.health.retain(|&h| h != HealthState::Down);
+                if query.health.is_empty() {
+                    return Ok(Exit::Negative);
+                }
+            }
             let limit = match (self.one, limit, ctx.out.format) {
                 (true, _, _) => Some(1),
                 (false, None, OutputFormat::Table) => Some(TABLE_LIMIT),

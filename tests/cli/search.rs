@@ -246,10 +246,15 @@ const QUESTIONS: &[(&str, &str, &str)] = &[
     ("echo my input back", "everything", "echo"),
 ];
 
-/// Where `tool` of the server named `server` ranks among every tool that
-/// `find --query` returned, 1 first (a tool tied with others ranks after them
-/// all), and the three best tools as "server/tool score".
-fn tool_rank(found: &Value, server: &str, tool: &str) -> (Option<usize>, Vec<String>) {
+/// Where a tool ranks among every tool that `find --query` returned, 1 first (a
+/// tool tied with others ranks after them all; None when it is not among them),
+/// and the three best others as "server/tool score".
+struct Rank {
+    rank: Option<usize>,
+    best: Vec<String>,
+}
+
+fn tool_rank(found: &Value, server: &str, tool: &str) -> Rank {
     let mut scores = Vec::new();
     let mut wanted = None;
     for entry in found.as_array().into_iter().flatten() {
@@ -265,7 +270,7 @@ fn tool_rank(found: &Value, server: &str, tool: &str) -> (Option<usize>, Vec<Str
     scores.sort_by(|a, b| b.0.total_cmp(&a.0));
     let best = scores.iter().take(3).map(|s| s.1.clone()).collect();
     let rank = wanted.map(|w| 1 + scores.iter().filter(|s| s.0 >= w).count());
-    (rank, best)
+    Rank { rank, best }
 }
 
 #[test]
@@ -303,8 +308,7 @@ fn real_tools_rank_in_the_top_three_among_thousands_of_distractors() {
         .sum();
     eprintln!("corpus: {real} real servers and {distractors} distractors, {tools} tools in all");
 
-    #[allow(clippy::type_complexity)] // (query index, (rank, top ids)), read once below
-    let ranks: Vec<(usize, (Option<usize>, Vec<String>))> = std::thread::scope(|s| {
+    let ranks: Vec<(usize, Rank)> = std::thread::scope(|s| {
         let handles: Vec<_> = QUESTIONS
             .iter()
             .enumerate()
@@ -322,7 +326,7 @@ fn real_tools_rank_in_the_top_three_among_thousands_of_distractors() {
             .collect()
     });
     let mut misses = Vec::new();
-    for (i, (rank, best)) in ranks {
+    for (i, Rank { rank, best }) in ranks {
         let (question, server, tool) = QUESTIONS[i];
         let shown = rank.map_or("not found".to_owned(), |r| r.to_string());
         eprintln!("rank {shown:>9}  {server}/{tool:<26} {question:?}");
