@@ -19,6 +19,23 @@ on_both_backends!(
     python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras,
 );
 
+const FOUR_TOOLS: [&str; 4] = [
+    "search_tools",
+    "find_servers",
+    "get_server",
+    "get_client_config",
+];
+
+/// The `name` of each object of a JSON array.
+fn names_of(tools: &Value) -> Vec<&str> {
+    tools
+        .as_array()
+        .expect("an array of tools")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect()
+}
+
 /// A registry of a stdio server holding a secret and an HTTP server tagged prod.
 fn two_servers(reg: &Reg) -> (String, String) {
     let files = reg.register(
@@ -88,16 +105,7 @@ fn python_sdk_client_lists_and_calls_every_tool_in_both_eras(reg: &Reg) {
         assert_eq!(got["protocol_version"], version, "{mode}");
 
         let tools = got["tools"].as_array().expect("tools");
-        let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "search_tools",
-                "find_servers",
-                "get_server",
-                "get_client_config"
-            ]
-        );
+        assert_eq!(names_of(&got["tools"]), FOUR_TOOLS);
         for t in tools {
             assert_eq!(t["inputSchema"]["type"], "object", "{t}");
             assert_eq!(t["outputSchema"]["type"], "object", "{t}");
@@ -205,21 +213,7 @@ fn own_probe_records_the_four_tools(reg: &Reg) {
         .trim()
         .to_owned();
     let entry = reg.entry(&id);
-    let names: Vec<&str> = entry["tools"]
-        .as_array()
-        .expect("tools")
-        .iter()
-        .filter_map(|t| t["name"].as_str())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "search_tools",
-            "find_servers",
-            "get_server",
-            "get_client_config"
-        ]
-    );
+    assert_eq!(names_of(&entry["tools"]), FOUR_TOOLS);
     let probed = reg.run(&["health", "--probe", &id, "--json"]).ok();
     assert!(probed.stdout.contains("\"ok\""), "{}", probed.stdout);
 }
