@@ -13,7 +13,9 @@ Streamable HTTP server with JSON (never SSE) bodies:
                                     capabilities {"tools": {}}, serverInfo,
                                     and an Mcp-Session-Id header
   POST notifications/initialized -> 202 Accepted, no body
-  POST tools/list                -> three tools
+  POST tools/list                -> three tools; with --pages P --tools-per-page T,
+                                    P pages of T generated tools (a hostile server
+                                    for benches/probe_memory.sh), linked by nextCursor
   POST anything else             -> JSON-RPC error -32601
   DELETE                         -> 200 (ends the session)
   GET                            -> 405 (no server-initiated SSE stream)
@@ -56,6 +58,9 @@ TOOLS = [
     },
 ]
 MAX_BODY = 1 << 20
+# With --pages: the serialised `result` of each page, built once at start-up so
+# that serving 64 servers costs the fake little CPU.
+PAGES = []
 
 SESSIONS = set()
 SESSIONS_LOCK = threading.Lock()
@@ -85,6 +90,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         # end_headers() would flush the headers on their own; send them with the
         # body instead.
+        self._headers_buffer.append(b"\r\n" + data)
+        self.flush_headers()
+
+    def send_bytes(self, status, data):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
         self._headers_buffer.append(b"\r\n" + data)
         self.flush_headers()
 
@@ -153,6 +165,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         if rid is None:  # a notification, notifications/initialized or another
             self.send(202)
+        elif method == "tools/list" and PAGES:
+            cursor = (msg.get("params") or {}).get("cursor") or "0"
+            page = int(cursor) if cursor.isdigit() and int(cursor) < len(PAGES) else 0
+            body = b'{"jsonrpc":"2.0","id":%s,"result":%s}' % (json.dumps(rid).encode(), PAGES[page])
+            self.send_bytes(200, body)
         elif method == "tools/list":
             self.send(200, {"jsonrpc": "2.0", "id": rid, "result": {"tools": TOOLS}})
         else:
@@ -174,7 +191,15 @@ def main():
     ap.add_argument("ports", metavar="PORT", type=int, nargs="+")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--path", default="/mcp")
+    ap.add_argument("--pages", type=int, default=0)
+    ap.add_argument("--tools-per-page", type=int, default=3000)
     args = ap.parse_args()
+    for p in range(args.pages):
+        tools = [{"name": f"t{p}_{i}", "description": "d"} for i in range(args.tools_per_page)]
+        result = {"tools": tools}
+        if p + 1 < args.pages:
+            result["nextCursor"] = str(p + 1)
+        PAGES.append(json.dumps(result, separators=(",", ":")).encode())
     Handler.mcp_path = args.path
 
     servers = []

@@ -1,7 +1,8 @@
 //! The command line, as clap derive definitions: the `///` comments are the help
-//! text, the man pages and the completions. DESIGN.md §1 is the contract.
+//! text, the man pages and the completions. README is the contract, ARCHITECTURE.md the layout.
 
 use crate::catalog::StatusFilter;
+use crate::catalog::time;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -55,7 +56,7 @@ pub struct Global {
     pub lock_timeout: Duration,
 
     /// How long one request to etcd may take before mcpreg tries the next endpoint or gives up
-    #[arg(long, global = true, env = "MCPREG_ETCD_TIMEOUT", value_name = "DUR", value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, global = true, env = "MCPREG_ETCD_TIMEOUT", value_name = "DUR", value_parser = parse_timeout, default_value = "5s")]
     pub etcd_timeout: Duration,
 
     /// Print nothing but data and errors
@@ -134,7 +135,7 @@ pub struct Register {
     pub introspect: bool,
 
     /// Time limit of the --introspect probe, or of each page read by --from URL
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "10s")]
     pub timeout: Duration,
 
     /// Stay in the foreground: heartbeat every ttl/3, register again if pruned,
@@ -203,7 +204,7 @@ pub struct Run {
     pub transport: Option<HttpTransport>,
 
     /// How long the server may take to answer its first probe before it is stopped
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "30s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "30s")]
     pub startup_timeout: Duration,
 
     /// Program and arguments of the server, after `--`
@@ -268,7 +269,7 @@ pub struct Declare {
     pub health_url: Option<String>,
 
     /// Lease: the entry expires unless heartbeated within this long (e.g. 30s, 5m)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = parse_ttl)]
     pub ttl: Option<Duration>,
 }
 
@@ -295,7 +296,7 @@ pub struct Heartbeat {
     pub ids: Vec<String>,
 
     /// New ttl [default: the ttl registered]
-    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = parse_ttl)]
     pub ttl: Option<Duration>,
 }
 
@@ -454,7 +455,7 @@ pub struct Health {
     pub refresh: bool,
 
     /// Time limit of each probe
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", requires = "probe")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "10s", requires = "probe")]
     pub timeout: Duration,
 
     /// Probes run at once at most
@@ -647,11 +648,11 @@ pub struct Scan {
     pub ports: String,
 
     /// Time a TCP connect may take before the port counts as filtered
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "1s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "1s")]
     pub timeout: Duration,
 
     /// Time limit of each MCP probe in the identification phase
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "5s")]
     pub probe_timeout: Duration,
 
     /// TCP connects in flight at most [default: the open-file limit, raised to its
@@ -673,7 +674,7 @@ pub struct Scan {
     pub register: bool,
 
     /// Lease of the servers --register writes [default: none, they never expire]
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, requires = "register")]
+    #[arg(long, value_name = "DUR", value_parser = parse_ttl, requires = "register")]
     pub ttl: Option<Duration>,
 
     /// Allow blocks of more than 65536 probes (addresses x ports)
@@ -704,6 +705,100 @@ pub struct Man {
     pub out_dir: Option<PathBuf>,
 }
 
+/// A duration flag of any kind: humantime syntax, then the range of its kind.
+fn parse_checked(s: &str, problem: fn(Duration) -> Option<String>) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 30s, 5m, 1h30m)"))?;
+    problem(d).map_or(Ok(d), Err)
+}
+
+/// A span such as a grace period or a wait: 0 to ten years.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 30s, 5m, 1h30m)"))
+    parse_checked(s, time::span_problem)
+}
+
+/// A time limit: more than zero, at most ten years.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    parse_checked(s, time::timeout_problem)
+}
+
+/// A lease: whole seconds, 1s to ten years.
+pub fn parse_ttl(s: &str) -> Result<Duration, String> {
+    parse_checked(s, time::ttl_problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Timestamp;
+    use crate::catalog::model::Lease;
+    use crate::testing::seeded_runner;
+    use proptest::prelude::*;
+
+    /// Strings a person (or a fuzzer) might hand a duration flag: numbers of any
+    /// size with any unit, several parts, signs and junk.
+    fn duration_text() -> impl Strategy<Value = String> {
+        let unit = prop::sample::select(vec![
+            "", "ns", "us", "ms", "s", "m", "h", "d", "w", "M", "y", "years", "months", "sec", "x",
+            ".", "-",
+        ]);
+        let number = prop_oneof![
+            any::<u64>().prop_map(|n| n.to_string()),
+            "[0-9]{1,40}",
+            Just("18446744073709551615".to_owned()),
+            Just("0".to_owned()),
+        ];
+        prop_oneof![
+            prop::collection::vec((number, unit), 1..4).prop_map(|parts| {
+                parts
+                    .into_iter()
+                    .map(|(n, u)| format!("{n}{u}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+            ".{0,24}",
+        ]
+    }
+
+    #[test]
+    fn no_string_given_to_a_duration_flag_panics() {
+        let sites: &[&[&str]] = &[
+            &["register", "--name", "a", "--ttl"],
+            &["heartbeat", "a-1", "--ttl"],
+            &["health", "--probe", "--timeout"],
+            &["prune", "--grace"],
+            &["scan", "127.0.0.1", "--ports", "1", "--register", "--ttl"],
+            &["scan", "127.0.0.1", "--ports", "1", "--probe-timeout"],
+            &["list", "--lock-timeout"],
+        ];
+        seeded_runner("duration flags", 512)
+            .run(&duration_text(), |text| {
+                for site in sites {
+                    let mut argv = vec!["mcpreg"];
+                    argv.extend_from_slice(site);
+                    argv.push(&text);
+                    if site[0] == "register" {
+                        argv.extend_from_slice(&["--", "/bin/x"]);
+                    }
+                    let Ok(cli) = Cli::try_parse_from(&argv) else {
+                        continue;
+                    };
+                    // What is accepted must survive the lease arithmetic and the
+                    // file format, which is where 9999y used to panic.
+                    let ttl = match &cli.command {
+                        Command::Register(r) => r.declare.ttl,
+                        Command::Heartbeat(h) => h.ttl,
+                        Command::Scan(s) => s.ttl,
+                        _ => None,
+                    };
+                    if let Some(ttl) = ttl {
+                        let lease = Lease::starting(Timestamp::now(), ttl);
+                        let json = serde_json::to_string(&lease).expect("a lease serialises");
+                        let back: Lease = serde_json::from_str(&json).expect("and reads back");
+                        prop_assert_eq!(back, lease);
+                    }
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }

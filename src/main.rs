@@ -9,9 +9,12 @@ mod http_agent;
 mod interop;
 mod mcp;
 mod output;
+mod process;
 mod scan;
 mod serve;
 mod store;
+#[cfg(test)]
+mod testing;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -21,7 +24,7 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mcpreg: {e}");
+            output::diagnostic(e);
             commands::Exit::Error.into()
         }
     }

@@ -4,6 +4,10 @@
 //! stderr through `Ui`. Colour only when asked for or when stdout is a terminal and
 //! NO_COLOR is unset; JSON and YAML are the file format's own entry shape, so they
 //! round-trip.
+//!
+//! What a server or a registry file says is data, not terminal control: every
+//! string shown to people (table cells, `show`, health messages, diagnostics) goes
+//! through [`escape`], whatever `--color` says. JSON, YAML and bare ids stay exact.
 
 use crate::catalog::search::Ranking;
 use crate::catalog::time::human_duration;
@@ -12,7 +16,49 @@ use crate::cli::{ColorChoice, OutputFormat};
 use crate::error::Result;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
+
+/// `text` with every character that could steer a terminal written out as an
+/// escape: C0 controls (`\n`, `\r`, `\t`, others as `\x1b`), DEL, C1 controls
+/// and the Unicode bidirectional controls (as `\u{202e}`). Everything else,
+/// backslashes included, is left as it is.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(steers_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii_control() => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if steers_terminal(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// C0, DEL, C1, and the bidi embeddings, overrides, isolates and marks.
+fn steers_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A table cell of text a server or a file gave us.
+pub fn cell(text: impl AsRef<str>) -> Cell {
+    Cell::new(escape(text.as_ref()))
+}
 
 pub struct Output {
     pub format: OutputFormat,
@@ -89,10 +135,10 @@ impl Output {
         ]);
         for e in entries {
             table.add_row(vec![
-                Cell::new(&e.id),
-                Cell::new(&e.name),
+                cell(&e.id),
+                cell(&e.name),
                 Cell::new(e.transport.kind()),
-                Cell::new(e.transport.endpoint()),
+                cell(e.transport.endpoint()),
                 Cell::new(e.tools.len()),
                 self.lease_cell(e.lease_state(now)),
                 self.health_cell(e),
@@ -157,13 +203,18 @@ impl Output {
         let mut row = |key: &str, value: Cell| {
             table.add_row(vec![Cell::new(key), value]);
         };
-        let text = |s: &str| Cell::new(s);
-        let opt = |s: &Option<String>| Cell::new(s.as_deref().unwrap_or("-"));
+        let text = |s: &str| cell(s);
+        let opt = |s: &Option<String>| cell(s.as_deref().unwrap_or("-"));
+        // One line per item, each escaped: an item cannot forge another line.
         let lines = |items: Vec<String>| {
             Cell::new(if items.is_empty() {
                 "-".into()
             } else {
-                items.join("\n")
+                items
+                    .iter()
+                    .map(|item| escape(item))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             })
         };
         row("id", text(&e.id));
@@ -171,7 +222,7 @@ impl Output {
         row("description", opt(&e.description));
         row("version", opt(&e.version));
         row("transport", text(e.transport.kind()));
-        row("endpoint", Cell::new(e.transport.endpoint()));
+        row("endpoint", cell(e.transport.endpoint()));
         let (pairs_name, pairs) = match &e.transport {
             crate::catalog::Transport::Stdio { env, .. } => ("env", env),
             crate::catalog::Transport::StreamableHttp { headers, .. }
@@ -264,22 +315,25 @@ impl Output {
     pub fn health_cell(&self, e: &Entry) -> Cell {
         match &e.health {
             None => Cell::new("-"),
-            Some(h) if h.status == HealthStatus::Ok => self.paint(
-                Cell::new(match h.latency_ms {
+            Some(h) if h.status == HealthStatus::Ok => {
+                let mut text = match h.latency_ms {
                     Some(ms) => format!("ok {ms}ms"),
                     None => "ok".into(),
-                }),
-                Color::Green,
-            ),
+                };
+                if let Some(truncated) = &h.truncated {
+                    let _ = write!(text, " (truncated: {truncated})");
+                }
+                self.paint(cell(text), Color::Green)
+            }
             Some(h) if h.status == HealthStatus::Changed => self.paint(
-                Cell::new(match &h.error {
+                cell(match &h.error {
                     Some(err) => format!("changed: {err}"),
                     None => "changed".into(),
                 }),
                 Color::Yellow,
             ),
             Some(h) => self.paint(
-                Cell::new(match &h.error {
+                cell(match &h.error {
                     Some(err) => format!("down: {err}"),
                     None => "down".into(),
                 }),
@@ -363,13 +417,13 @@ pub struct Ui {
 impl Ui {
     pub fn warn(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("mcpreg: {message}");
+            diagnostic(message);
         }
     }
 
     pub fn note(&self, message: impl std::fmt::Display) {
         if self.verbose {
-            eprintln!("mcpreg: {message}");
+            diagnostic(message);
         }
     }
 }
@@ -405,4 +459,9 @@ fn best_tools(r: &Ranking) -> String {
         cell.push_str(&format!("\n+{} more", r.tools.len() - SHOWN));
     }
     cell
+}
+
+/// One line on stderr, `mcpreg: ` first, escaped: a message may quote a server.
+pub fn diagnostic(message: impl std::fmt::Display) {
+    eprintln!("mcpreg: {}", escape(&message.to_string()));
 }

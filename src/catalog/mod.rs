@@ -6,6 +6,7 @@
 
 pub mod changes;
 pub mod id;
+pub mod limits;
 pub mod model;
 pub mod pins;
 pub mod query;

@@ -1,6 +1,6 @@
 //! The entry model: what the registry knows about one MCP server.
 //!
-//! Field names and shapes are the file format of DESIGN.md §2, so the same types
+//! Field names and shapes are the file format of README "The registry file", so the same types
 //! serve the file store, the etcd store and `--format json|yaml` output. Every field
 //! is written on output (null, [] or {} when empty) so scripts can rely on the keys;
 //! on input only `id`, `name`, `transport` and the two stamps are required. Keys this
@@ -178,6 +178,19 @@ pub fn check_http_url(url: &str) -> Result<(), String> {
     }
     if uri.host().is_none_or(str::is_empty) {
         return Err("it has no host".into());
+    }
+    // The `http` crate keeps a port it cannot read as text, and drops it later.
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let after_host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(_, rest)| rest),
+        None => host_port,
+    };
+    if let Some((_, port)) = after_host.rsplit_once(':')
+        && !port.is_empty()
+        && !matches!(port.parse::<u16>(), Ok(1..))
+    {
+        return Err(format!("port {port} is not a port (1 to 65535)"));
     }
     Ok(())
 }
@@ -376,8 +389,19 @@ impl Auth {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lease {
+    #[serde(deserialize_with = "ttl_seconds")]
     pub ttl_s: u64,
     pub expires_at: Timestamp,
+}
+
+/// A stored ttl (registry file, etcd value) is held to the rule of `--ttl`: a
+/// zero or a ten-thousand-year lease in a file is as wrong as on the command line.
+fn ttl_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let secs = u64::deserialize(d)?;
+    match super::time::ttl_secs_problem(secs) {
+        Some(why) => Err(serde::de::Error::custom(format!("ttl_s: {why}"))),
+        None => Ok(secs),
+    }
 }
 
 impl Lease {
@@ -410,6 +434,10 @@ pub struct Health {
     pub protocol_version: Option<String>,
     #[serde(default)]
     pub server_info: Option<ServerInfo>,
+    /// What the last good probe left out to stay within its memory bounds
+    /// (`"290000 tools dropped"`); null when it kept everything.
+    #[serde(default)]
+    pub truncated: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -214,6 +214,8 @@ pub struct Probed {
     pub latency: Duration,
     pub protocol_version: String,
     pub server_info: Option<ServerInfo>,
+    /// What the probe dropped to stay within its bounds, if anything.
+    pub truncated: Option<String>,
     /// The tools the server offers now, for the pins.
     pub tools: Vec<Tool>,
 }
@@ -247,13 +249,21 @@ impl Entry {
                     error: (!changes.is_empty()).then(|| describe_changes(&changes)),
                     protocol_version: Some(p.protocol_version),
                     server_info: p.server_info,
+                    truncated: p.truncated,
                 }
             }
             Err(error) => {
-                let (last_ok_at, failures, protocol_version, server_info) = match previous {
-                    Some(h) => (h.last_ok_at, h.failures, h.protocol_version, h.server_info),
-                    None => (None, 0, None, None),
-                };
+                let (last_ok_at, failures, protocol_version, server_info, truncated) =
+                    match previous {
+                        Some(h) => (
+                            h.last_ok_at,
+                            h.failures,
+                            h.protocol_version,
+                            h.server_info,
+                            h.truncated,
+                        ),
+                        None => (None, 0, None, None, None),
+                    };
                 Health {
                     status: HealthStatus::Down,
                     checked_at: now,
@@ -263,6 +273,7 @@ impl Entry {
                     error: Some(error),
                     protocol_version,
                     server_info,
+                    truncated,
                 }
             }
         });
@@ -442,6 +453,7 @@ mod tests {
             error: None,
             protocol_version: None,
             server_info: None,
+            truncated: None,
         });
         let mut changed = registration(Some(30));
         changed.tags = vec!["new".into()];
@@ -485,6 +497,7 @@ mod tests {
             error: Some("connection refused".into()),
             protocol_version: None,
             server_info: None,
+            truncated: None,
         });
         assert_eq!(down.prune_reason(Duration::ZERO, None, at(100)), None);
         assert_eq!(
@@ -509,6 +522,7 @@ mod tests {
                 name: "fs".into(),
                 version: Some("1".into()),
             }),
+            truncated: None,
             tools: vec![],
         };
         e.record_probe(Ok(ok.clone()), at(1));

@@ -6,6 +6,7 @@ use crate::catalog::{Entry, HealthStatus, Timestamp, Transport};
 use crate::cli::Health;
 use crate::error::Result;
 use crate::mcp::{self, ProbeOptions, ProbeReport};
+use crate::output::cell;
 use crate::store::Edit;
 use comfy_table::Cell;
 use serde::Serialize;
@@ -159,11 +160,11 @@ fn render(ctx: &mut Context, summary: &Summary, entries: &[Entry]) -> Result<()>
         for e in entries {
             let health = e.health.as_ref();
             table.add_row(vec![
-                Cell::new(&e.id),
-                Cell::new(&e.name),
+                cell(&e.id),
+                cell(&e.name),
                 ctx.out.lease_cell(e.lease_state(ctx.now)),
                 ctx.out.health_cell(e),
-                Cell::new(
+                cell(
                     health
                         .and_then(|h| h.protocol_version.as_deref())
                         .unwrap_or("-"),

@@ -1,15 +1,16 @@
 //! Staying registered while a server lives: `register --keepalive` and `run`.
 //!
-//! No async runtime: a signal-hook thread turns SIGINT and SIGTERM into events on a
-//! channel, `run` adds a thread that waits for its child and sends its exit status
-//! on the same channel, and the main thread heartbeats on `recv_timeout`'s clock.
+//! No async runtime: a signal thread (`crate::process::on_stop_signal`) turns SIGINT
+//! and SIGTERM into events on a channel, `run` adds a thread that waits for its
+//! child and sends its exit status on the same channel, and the main thread
+//! heartbeats on `recv_timeout`'s clock. A signal ends the wait at once: `run`
+//! then stops its server's group (SIGTERM, at most `process::STOP_GRACE`, SIGKILL).
 
 use super::{Context, Exit};
 use crate::catalog::Timestamp;
 use crate::catalog::registration::Registration;
 use crate::error::{Error, Result};
 use crate::store::Touched;
-use signal_hook::consts::{SIGINT, SIGTERM};
 use std::process::ExitStatus;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -31,26 +32,12 @@ pub struct Signals {
 impl Signals {
     pub fn catch() -> Result<Self> {
         let (tx, rx) = mpsc::channel();
-        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
-            .map_err(|e| Error::usage("--keepalive", format!("cannot catch signals: {e}")))?;
         let to = tx.clone();
-        std::thread::spawn(move || {
-            for signal in signals.forever() {
-                if to.send(Event::Signal(signal)).is_err() {
-                    break;
-                }
-            }
-        });
+        crate::process::on_stop_signal(move |signal| {
+            let _ = to.send(Event::Signal(signal));
+        })
+        .map_err(|e| Error::usage("--keepalive", format!("cannot catch signals: {e}")))?;
         Ok(Signals { rx, tx })
-    }
-}
-
-/// Sends `signal` to the process group `pgid` (the child `run` started and
-/// whatever it started).
-pub fn signal_group(pgid: i32, signal: i32) {
-    // SAFETY: kill has no memory preconditions; a group that is gone is ESRCH.
-    unsafe {
-        libc::kill(-pgid, signal);
     }
 }
 
@@ -64,8 +51,10 @@ pub fn exit_of(status: ExitStatus) -> Exit {
     }
 }
 
-/// Heartbeats `registration` every ttl/3 until a signal (alone) or the child's exit
-/// (with `child`, whose group receives the signals instead); then deregisters.
+/// Heartbeats `registration` every ttl/3 until a signal or the child's exit; then
+/// deregisters. With `child` (the server's process group), a signal stops that
+/// group (SIGTERM, at most `process::STOP_GRACE`, then SIGKILL) and the exit is the
+/// server's.
 pub fn keep_alive(
     ctx: &mut Context,
     registration: &Registration,
@@ -79,16 +68,16 @@ pub fn keep_alive(
             .rx
             .recv_timeout(next.saturating_duration_since(Instant::now()))
         {
-            Ok(Event::Signal(signal)) => match child {
-                None => {
-                    ctx.ui.note(format_args!(
-                        "{}: signal {signal}; deregistering",
-                        registration.id
-                    ));
-                    break Exit::Success;
+            Ok(Event::Signal(signal)) => {
+                ctx.ui.note(format_args!(
+                    "{}: signal {signal}; deregistering",
+                    registration.id
+                ));
+                match child {
+                    None => break Exit::Success,
+                    Some(pgid) => break stop(pgid, signals),
                 }
-                Some(pgid) => signal_group(pgid, signal),
-            },
+            }
             Ok(Event::Exited(status)) => {
                 ctx.ui.note(format_args!(
                     "{}: server exited ({status}); deregistering",
@@ -141,4 +130,32 @@ fn heartbeat(ctx: &mut Context, registration: &Registration) {
             .ui
             .warn(format_args!("{}: heartbeat failed: {e}", registration.id)),
     }
+}
+
+/// SIGTERM to the server's group, SIGKILL if it has not exited after
+/// `process::STOP_GRACE`; the exit is the server's status.
+pub fn stop(pgid: i32, signals: &Signals) -> Exit {
+    use crate::process::{STOP_GRACE, signal_group};
+    signal_group(pgid, libc::SIGTERM);
+    let deadline = Instant::now() + STOP_GRACE;
+    let status = loop {
+        match signals
+            .rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            Ok(Event::Exited(status)) => break Some(status),
+            Err(RecvTimeoutError::Disconnected) => break None,
+            Ok(Event::Signal(_)) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                signal_group(pgid, libc::SIGKILL);
+                break match signals.rx.recv_timeout(STOP_GRACE) {
+                    Ok(Event::Exited(status)) => Some(status),
+                    _ => None,
+                };
+            }
+        }
+    };
+    // Whatever the server left running in its group goes with it.
+    signal_group(pgid, libc::SIGKILL);
+    status.map_or(Exit::Error, exit_of)
 }

@@ -130,17 +130,11 @@ pub fn key_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
     }
 }
 
-/// A lease is whole seconds of at least 1s.
+/// A lease is whole seconds from 1s to ten years (`--ttl`).
 pub fn check_ttl(ttl: Option<std::time::Duration>) -> Result<()> {
-    match ttl {
-        Some(ttl) if ttl.subsec_nanos() != 0 || ttl.as_secs() == 0 => Err(Error::usage(
-            "--ttl",
-            format!(
-                "{} is not a whole number of seconds of at least 1s",
-                humantime::format_duration(ttl)
-            ),
-        )),
-        _ => Ok(()),
+    match ttl.and_then(crate::catalog::time::ttl_problem) {
+        Some(why) => Err(Error::usage("--ttl", why)),
+        None => Ok(()),
     }
 }
 

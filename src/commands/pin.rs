@@ -5,6 +5,7 @@ use crate::catalog::Timestamp;
 use crate::catalog::registration::Pinned;
 use crate::cli::Pin;
 use crate::error::Result;
+use crate::output::escape;
 use crate::store::Edit;
 use std::collections::HashMap;
 
@@ -43,8 +44,9 @@ impl Run for Pin {
                 }
                 Some(Pinned::Accepted(changes)) => {
                     let what: Vec<String> = changes.iter().map(ToString::to_string).collect();
+                    // The changes quote the server's tool names and texts.
                     ctx.out
-                        .line(format_args!("{id}: pinned: {}", what.join("; ")))?;
+                        .line(escape(&format!("{id}: pinned: {}", what.join("; "))))?;
                 }
             }
         }

@@ -6,6 +6,7 @@ use super::{Context, Exit, Run};
 use crate::catalog::registration::PruneReason;
 use crate::cli::{OutputFormat, Prune};
 use crate::error::Result;
+use crate::output::escape;
 use crate::store::Edit;
 use serde::Serialize;
 
@@ -54,7 +55,7 @@ impl Run for Prune {
                 ctx.out.line(&row.id)?;
             } else if !ctx.ui.quiet {
                 ctx.out
-                    .line(format_args!("{verb} {} ({})", row.id, row.reason))?;
+                    .line(format_args!("{verb} {} ({})", escape(&row.id), row.reason))?;
             }
         }
         Ok(Exit::Success)

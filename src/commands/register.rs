@@ -4,7 +4,7 @@ use super::{Context, Exit, Run, check_ttl, key_value, lifecycle};
 use crate::catalog::model::absolute_in;
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Timestamp, Transport, id};
+use crate::catalog::{Timestamp, Transport, id, limits};
 use crate::cli::{AuthKind, Declare, HttpTransport, Register};
 use crate::error::{Error, Result};
 use crate::interop;
@@ -92,6 +92,9 @@ pub fn introspect(
 
 /// Writes one registration and prints its id.
 pub fn put(ctx: &mut Context, registration: &Registration) -> Result<()> {
+    registration
+        .check_limits()
+        .map_err(|why| Error::usage(&registration.id, why))?;
     let now = Timestamp::now();
     let put = ctx.store.upsert(&registration.id, &mut |current| {
         registration.apply(current, now)
@@ -137,6 +140,8 @@ impl Register {
                     r.id
                 )));
             }
+            r.check_limits()
+                .map_err(|why| bad(format!("server {:?}: {why}", r.name)))?;
             for t in &tags {
                 if !r.tags.contains(t) {
                     r.tags.push(t.clone());
@@ -323,6 +328,9 @@ pub fn http_transport(
 ) -> Result<Transport> {
     check_url("--url", url)?;
     let headers = pairs("--header", headers)?;
+    for (name, value) in &headers {
+        limits::check_header(name, value).map_err(|why| Error::usage("--header", why))?;
+    }
     Ok(match kind.unwrap_or(HttpTransport::StreamableHttp) {
         HttpTransport::StreamableHttp => Transport::StreamableHttp {
             url: url.to_owned(),
@@ -420,6 +428,16 @@ impl Declare {
             }
             if tools.iter().any(|t| t.name == name) {
                 return Err(Error::usage("--tool", format!("{name:?} is given twice")));
+            }
+            if name.len() > limits::MAX_NAME_BYTES {
+                return Err(Error::usage(
+                    "--tool",
+                    format!(
+                        "a name of {} bytes; at most {} are allowed",
+                        name.len(),
+                        limits::MAX_NAME_BYTES
+                    ),
+                ));
             }
             tools.push(Tool::named(name, description));
         }

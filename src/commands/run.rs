@@ -1,20 +1,18 @@
 //! `mcpreg run`: start an HTTP MCP server, keep it registered while it lives.
 
-use super::lifecycle::{self, Event, Signals, exit_of, signal_group};
+use super::lifecycle::{self, Event, Signals, exit_of, stop};
 use super::register::{http_transport, introspect, put};
 use super::{Context, Exit};
 use crate::cli::Run;
 use crate::error::{Error, Result};
 use crate::mcp::{self, ProbeOptions};
-use std::os::unix::process::CommandExt;
+use crate::process::{self, signal_group};
 use std::process::{Command, Stdio};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 /// Pause between probes while the server starts.
 const PROBE_EVERY: Duration = Duration::from_millis(200);
-/// How long a stopped server may take to exit before SIGKILL.
-const STOP_GRACE: Duration = Duration::from_secs(5);
 
 impl super::Run for Run {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
@@ -29,29 +27,21 @@ impl super::Run for Run {
         };
         self.refuse_if_taken(&registration.transport)?;
         let signals = Signals::catch()?;
-        let mut command = Command::new(program);
-        command.args(args).stdin(Stdio::null()).process_group(0);
-        #[cfg(target_os = "linux")]
-        // SAFETY: prctl is async-signal-safe; it asks the kernel to SIGTERM the
-        // child should mcpreg die without cleaning up (SIGKILL).
-        unsafe {
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-                Ok(())
-            });
-        }
-        let mut child = command
-            .spawn()
-            .map_err(|e| Error::usage("PROGRAM", format!("cannot start {program:?}: {e}")))?;
-        let pgid = i32::try_from(child.id()).unwrap_or(i32::MAX);
+        // The kernel SIGTERMs the server should mcpreg die without cleaning up.
+        let mut group = process::spawn_group(
+            Command::new(program).args(args).stdin(Stdio::null()),
+            Some(libc::SIGTERM),
+        )
+        .map_err(|e| Error::usage("PROGRAM", format!("cannot start {program:?}: {e}")))?;
+        let pgid = group.pgid();
         let to = signals.tx.clone();
         std::thread::spawn(move || {
-            if let Ok(status) = child.wait() {
+            if let Some(status) = group.wait() {
                 let _ = to.send(Event::Exited(status));
             }
         });
 
-        // Probe until the server answers, forwarding signals meanwhile.
+        // Probe until the server answers; a signal stops it.
         let deadline = Instant::now() + self.startup_timeout;
         let mut last: Option<Error> = None;
         let report = loop {
@@ -82,7 +72,7 @@ impl super::Run for Run {
                 Err(e) => last = Some(e),
             }
             match signals.rx.recv_timeout(PROBE_EVERY) {
-                Ok(Event::Signal(signal)) => signal_group(pgid, signal),
+                Ok(Event::Signal(_)) => return Ok(stop(pgid, &signals)),
                 Ok(Event::Exited(status)) => {
                     ctx.ui.warn(format_args!(
                         "run: {program} exited ({status}) before answering MCP at {}",
@@ -105,7 +95,7 @@ impl super::Run for Run {
                 signal_group(pgid, libc::SIGTERM);
                 return Ok(exit_of(status));
             }
-            Ok(Event::Signal(signal)) => signal_group(pgid, signal),
+            Ok(Event::Signal(_)) => return Ok(stop(pgid, &signals)),
             Err(_) => {}
         }
         report.fill(&mut registration);
@@ -152,23 +142,3 @@ impl Run {
 
 /// How long `run` asks the URL whether it is already taken.
 const TAKEN_CHECK: Duration = Duration::from_secs(2);
-
-/// SIGTERM to the server's group, SIGKILL if it has not exited after a grace.
-fn stop(pgid: i32, signals: &Signals) {
-    signal_group(pgid, libc::SIGTERM);
-    let deadline = Instant::now() + STOP_GRACE;
-    loop {
-        match signals
-            .rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
-            Ok(Event::Exited(_)) | Err(RecvTimeoutError::Disconnected) => return,
-            Ok(Event::Signal(_)) => {}
-            Err(RecvTimeoutError::Timeout) => {
-                signal_group(pgid, libc::SIGKILL);
-                let _ = signals.rx.recv_timeout(STOP_GRACE);
-                return;
-            }
-        }
-    }
-}

@@ -7,6 +7,7 @@ use crate::catalog::{Timestamp, Transport};
 use crate::cli::{OutputFormat, Scan};
 use crate::error::{Error, Result};
 use crate::mcp::ProbeOptions;
+use crate::output::cell;
 use crate::scan::identify::{self, Found, Identified};
 use crate::scan::sweep::{self, Progress};
 use crate::scan::targets::{Block, Plan, Ports, plural};
@@ -327,7 +328,7 @@ fn render(ctx: &mut Context, rows: &[Row]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let dash = |s: Option<&str>| Cell::new(s.unwrap_or("-"));
+    let dash = |s: Option<&str>| cell(s.unwrap_or("-"));
     let mut table = ctx.out.table(&[
         "ADDRESS",
         "PORT",
@@ -347,7 +348,7 @@ fn render(ctx: &mut Context, rows: &[Row]) -> Result<()> {
             if r.mcp {
                 dash(r.server_name.as_deref())
             } else {
-                Cell::new(format!(
+                cell(format!(
                     "not MCP: {}",
                     r.error.as_deref().unwrap_or("unknown")
                 ))

@@ -11,6 +11,8 @@ use crate::catalog::changes::{self, Change};
 use crate::catalog::{Entry, Timestamp};
 use crate::cli::{OutputFormat, Watch};
 use crate::error::{Error, Result};
+use crate::output::escape;
+use crate::process;
 use crate::store::Wake;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,6 +24,8 @@ use std::time::{Duration, Instant};
 const IDLE_TICK: Duration = Duration::from_secs(1);
 /// Longest a batch for --exec is held back while changes keep coming.
 const MAX_BATCH_DELAY: Duration = Duration::from_secs(2);
+/// How often a running --exec command is checked for its exit.
+const EXEC_POLL: Duration = Duration::from_millis(20);
 
 #[derive(Serialize)]
 struct EventLine<'a> {
@@ -45,7 +49,9 @@ impl Run for Watch {
         if self.exec.is_empty() {
             self.print_initial(ctx, &seen, seen_at)?;
         } else {
-            self.run_exec(ctx)?;
+            if self.run_exec(ctx, &rx)? {
+                return Ok(Exit::Success);
+            }
         }
         let mut trouble: Option<String> = None;
         loop {
@@ -79,10 +85,9 @@ impl Run for Watch {
             if self.exec.is_empty() {
                 self.print_changes(ctx, &batch, now)?;
             } else {
-                if self.gather(&rx)? {
+                if self.gather(&rx)? || self.run_exec(ctx, &rx)? {
                     break;
                 }
-                self.run_exec(ctx)?;
             }
         }
         Ok(Exit::Success)
@@ -130,9 +135,10 @@ impl Watch {
                         change.fields.join(", ")
                     };
                     ctx.out.line(format_args!(
-                        "{now}  {:<8} {}  {detail}",
+                        "{now}  {:<8} {}  {}",
                         change.kind.name(),
-                        e.id
+                        escape(&e.id),
+                        escape(&detail)
                     ))?;
                 }
             }
@@ -174,25 +180,36 @@ impl Watch {
         }
     }
 
-    /// Runs the --exec command and waits for it: never two at once.
-    fn run_exec(&self, ctx: &mut Context) -> Result<()> {
+    /// Runs the --exec command and waits for it: never two at once. A stop
+    /// request meanwhile stops the command's process group (SIGTERM, at most
+    /// `process::STOP_GRACE`, SIGKILL) and returns true. Changes that arrive while
+    /// the command runs need no wake: the next turn of the loop compares anyway.
+    fn run_exec(&self, ctx: &mut Context, rx: &Receiver<Wake>) -> Result<bool> {
         let Some((program, args)) = self.exec.split_first() else {
-            return Ok(());
+            return Ok(false);
         };
         ctx.out.flush()?;
-        match Command::new(program).args(args).status() {
-            Ok(status) if status.success() => {}
-            Ok(status) => ctx
-                .ui
-                .warn(format_args!("watch --exec: {program} {status}")),
-            Err(e) => {
-                return Err(Error::usage(
-                    "--exec",
-                    format!("cannot run {program:?}: {e}"),
-                ));
+        let mut group = process::spawn_group(Command::new(program).args(args), Some(libc::SIGTERM))
+            .map_err(|e| Error::usage("--exec", format!("cannot run {program:?}: {e}")))?;
+        let status = loop {
+            if let Some(status) = group.try_wait() {
+                break status;
             }
+            match rx.recv_timeout(EXEC_POLL) {
+                Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => {
+                    group.stop(process::STOP_GRACE);
+                    return Ok(true);
+                }
+                Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+            }
+        };
+        // What the command left running in its group does not outlive it.
+        group.stop_rest(Duration::from_millis(200));
+        if !status.success() {
+            ctx.ui
+                .warn(format_args!("watch --exec: {program} {status}"));
         }
-        Ok(())
+        Ok(false)
     }
 }
 
@@ -213,17 +230,11 @@ pub(super) fn report_once(ctx: &Context, who: &str, last: &mut Option<String>, m
     }
 }
 
-/// SIGINT and SIGTERM end the watch (or serve) cleanly, between two events.
+/// SIGINT and SIGTERM end the watch (or serve), at once (a running --exec
+/// command is stopped first).
 pub(super) fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
-    let mut signals = signal_hook::iterator::Signals::new([
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-    ])
-    .map_err(|e| Error::usage("watch", format!("cannot handle SIGINT and SIGTERM: {e}")))?;
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = tx.send(Wake::Stop);
-        }
-    });
-    Ok(())
+    process::on_stop_signal(move |_| {
+        let _ = tx.send(Wake::Stop);
+    })
+    .map_err(|e| Error::usage("watch", format!("cannot handle SIGINT and SIGTERM: {e}")))
 }

@@ -38,8 +38,8 @@ pub struct Import {
 pub fn checked(r: Registration, at: &str) -> Result<Registration, String> {
     id::validate(&r.id).map_err(|why| format!("{at}.id: {:?}: {why}", r.id))?;
     let plain = plain(&r.name, r.transport.clone(), at)?;
-    if r.ttl.is_some_and(|t| t.is_zero()) {
-        return Err(format!("{at}.ttl_s: a lease is at least 1 second"));
+    if let Some(why) = r.ttl.and_then(crate::catalog::time::ttl_problem) {
+        return Err(format!("{at}.ttl_s: {why}"));
     }
     if let Some(url) = &r.health_url {
         check_http_url(url).map_err(|why| format!("{at}.health_url: {url:?}: {why}"))?;

@@ -132,11 +132,18 @@ pub fn response_err(id: &Id, code: i64, message: &str) -> Value {
 pub const METHOD_NOT_FOUND: i64 = -32601;
 
 /// Parse bytes as one message or a batch, and classify each.
+/// The value is built within the memory bounds of [`super::bounded`].
 pub fn parse(bytes: &[u8]) -> Result<Vec<Incoming>, FramingError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| FramingError::Json {
-        message: strip_position(&e),
-        line: e.line(),
-        column: e.column(),
+    let value = super::bounded::from_slice(bytes).map_err(|failure| match failure {
+        super::bounded::Failure::Json(e) => FramingError::Json {
+            message: strip_position(&e),
+            line: e.line(),
+            column: e.column(),
+        },
+        super::bounded::Failure::TooBig => FramingError::Invalid(format!(
+            "the message would take more than {} MiB of memory",
+            super::bounded::MAX_VALUE_BYTES >> 20
+        )),
     })?;
     classify_any(value)
 }

@@ -34,11 +34,13 @@
 //! # Layout
 //!
 //! - [`jsonrpc`]: strict JSON-RPC 2.0 framing and classification.
+//! - `bounded`: parsing into a JSON value of bounded memory, long lists capped.
 //! - [`sse`]: a strict `text/event-stream` decoder with a byte cap.
 //! - `stdio`: spawning, talking to and reliably killing a child process group.
 //! - `http`: Streamable HTTP and legacy HTTP+SSE over `ureq`.
 //! - `probe`: the era logic on top of a small transport trait.
 
+mod bounded;
 mod http;
 pub mod jsonrpc;
 mod probe;
@@ -92,6 +94,7 @@ impl ProbeReport {
                 version: self.server_version.clone(),
             }),
             tools: self.tools.clone(),
+            truncated: self.truncated.clone(),
         }
     }
 }
@@ -361,6 +364,8 @@ pub struct ProbeReport {
     pub tools: Vec<Tool>,
     pub resources: Vec<Resource>,
     pub prompts: Vec<Prompt>,
+    /// What was left out to stay within `catalog::limits`, if anything.
+    pub truncated: Option<String>,
     /// Wall time from the start of the probe to the last answer read
     /// (process start or connection included, teardown excluded).
     pub latency: Duration,

@@ -52,6 +52,7 @@
 //! multi-round-trip exchange). Lists are then fetched with `tools/list` etc.,
 //! each carrying `_meta`; there is no session and no notification.
 
+use super::bounded::SKIPPED_KEY;
 use super::http::{self, LegacySse, Streamable};
 use super::jsonrpc::RpcError;
 use super::stdio::StdioTransport;
@@ -59,6 +60,7 @@ use super::{
     ACCEPTED_INITIALIZE_VERSIONS, DISCOVER_VERSION, Era, HttpTransport, INITIALIZE_VERSION,
     ProbeError, ProbeOptions, ProbeReport, Target,
 };
+use crate::catalog::limits::{Keeper, List};
 use crate::catalog::model::{Prompt, PromptArgument, Resource, Tool};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -379,6 +381,7 @@ fn discovered(t: &mut dyn Transport, clock: &Clock, result: Value) -> Result<Pro
         tools: vec![],
         resources: vec![],
         prompts: vec![],
+        truncated: None,
         latency: Duration::ZERO,
     };
     lists(t, clock, &capabilities, Era::Discover, &mut report)?;
@@ -435,6 +438,7 @@ fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step>
         tools: vec![],
         resources: vec![],
         prompts: vec![],
+        truncated: None,
         latency: Duration::ZERO,
     };
     lists(t, clock, &capabilities, Era::Initialize, &mut report)?;
@@ -442,6 +446,8 @@ fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step>
     Ok(report)
 }
 
+/// The three lists, kept within `catalog::limits` as each page arrives: a page is
+/// dropped once read, so what a probe holds is what it keeps plus one page.
 fn lists(
     t: &mut dyn Transport,
     clock: &Clock,
@@ -449,41 +455,56 @@ fn lists(
     era: Era,
     report: &mut ProbeReport,
 ) -> Result<(), ProbeError> {
+    let mut keep = Keeper::default();
     if capabilities.contains_key("tools") {
-        for item in list(t, clock, era, "tools/list", "tools")? {
-            report.tools.push(tool_of(item)?);
-        }
+        let unread = list(t, clock, era, "tools/list", "tools", &mut |item| {
+            if let Some(tool) = keep.tool(tool_of(item)?) {
+                report.tools.push(tool);
+            }
+            Ok(())
+        })?;
+        keep.dropped(List::Tools, unread);
     }
     if capabilities.contains_key("resources") {
-        for item in list(t, clock, era, "resources/list", "resources")? {
-            report
-                .resources
-                .push(resource_of(item, "uri", "resources/list")?);
-        }
+        let unread = list(t, clock, era, "resources/list", "resources", &mut |item| {
+            if let Some(resource) = keep.resource(resource_of(item, "uri", "resources/list")?) {
+                report.resources.push(resource);
+            }
+            Ok(())
+        })?;
+        keep.dropped(List::Resources, unread);
         // Templates are optional: a server without them may answer "method not
         // found", which is no failure of the probe.
-        match list(
+        let templates = list(
             t,
             clock,
             era,
             "resources/templates/list",
             "resourceTemplates",
-        ) {
-            Ok(items) => {
-                for item in items {
-                    let template = resource_of(item, "uriTemplate", "resources/templates/list")?;
+            &mut |item| {
+                let template = resource_of(item, "uriTemplate", "resources/templates/list")?;
+                if let Some(template) = keep.resource(template) {
                     report.resources.push(template);
                 }
-            }
+                Ok(())
+            },
+        );
+        match templates {
+            Ok(unread) => keep.dropped(List::Resources, unread),
             Err(ProbeError::JsonRpc { .. }) => {}
             Err(e) => return Err(e),
         }
     }
     if capabilities.contains_key("prompts") {
-        for item in list(t, clock, era, "prompts/list", "prompts")? {
-            report.prompts.push(prompt_of(item)?);
-        }
+        let unread = list(t, clock, era, "prompts/list", "prompts", &mut |item| {
+            if let Some(prompt) = keep.prompt(prompt_of(item)?) {
+                report.prompts.push(prompt);
+            }
+            Ok(())
+        })?;
+        keep.dropped(List::Prompts, unread);
     }
+    report.truncated = keep.summary();
     Ok(())
 }
 
@@ -548,15 +569,18 @@ fn prompt_of(item: Value) -> Result<Prompt, ProbeError> {
     })
 }
 
-/// All pages of one list method.
+/// All pages of one list method, each item handed to `each` as its page arrives.
+/// Returns how many items the parse skipped unread (`bounded`: past the cap of
+/// one page).
 fn list(
     t: &mut dyn Transport,
     clock: &Clock,
     era: Era,
     method: &str,
     key: &str,
-) -> Result<Vec<Value>, ProbeError> {
-    let mut items = Vec::new();
+    each: &mut dyn FnMut(Value) -> Result<(), ProbeError>,
+) -> Result<usize, ProbeError> {
+    let mut unread = 0;
     let mut cursor: Option<String> = None;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..MAX_PAGES {
@@ -582,8 +606,15 @@ fn list(
         if era == Era::Discover {
             check_result_type(&result, method)?;
         }
+        if let Some(n) = result.remove(SKIPPED_KEY).and_then(|n| n.as_u64()) {
+            unread += usize::try_from(n).unwrap_or(usize::MAX);
+        }
         match result.remove(key) {
-            Some(Value::Array(page)) => items.extend(page),
+            Some(Value::Array(page)) => {
+                for item in page {
+                    each(item)?;
+                }
+            }
             _ => {
                 return Err(ProbeError::InvalidMessage(format!(
                     "the {method} result has no {key} array"
@@ -599,7 +630,7 @@ fn list(
                 }
                 cursor = Some(c);
             }
-            None | Some(Value::Null) => return Ok(items),
+            None | Some(Value::Null) => return Ok(unread),
             Some(other) => {
                 return Err(ProbeError::InvalidMessage(format!(
                     "the {method} nextCursor is {other}, not a string"

@@ -3,7 +3,8 @@
 //! - argv is spawned directly, never through a shell; `env` is added to the
 //!   inherited environment.
 //! - The child is put in its own process group (pgid = its pid) so that
-//!   teardown can signal the group and reach grandchildren too.
+//!   teardown can signal the group and reach grandchildren too; what left the
+//!   group (`setsid`) is re-parented to mcpreg and swept (`crate::process`).
 //! - stderr goes to /dev/null: a server that floods stderr cannot block on a
 //!   full pipe nobody reads, and its logs are not ours to print.
 //! - A reader thread reads stdout line by line into a channel, so every wait
@@ -17,7 +18,8 @@
 //! - Teardown, always (also on timeout, error or panic, via `Drop`): close
 //!   stdin, wait up to 25 ms; SIGTERM the group, wait up to 400 ms; SIGKILL
 //!   the group; reap the child. If the child went away on its own, any
-//!   remaining members of its group are sent SIGTERM, then SIGKILL.
+//!   remaining members of its group are sent SIGTERM, then SIGKILL. Then every
+//!   orphan re-parented to mcpreg is killed and reaped.
 //!
 //! Writes to stdin are not bounded by the deadline: our messages are a few
 //! hundred bytes, far below a pipe buffer, so a child that never reads its
@@ -26,11 +28,11 @@
 use super::jsonrpc::{self, Id, Incoming, RpcError};
 use super::probe::{Budget, Transport};
 use super::{ProbeError, io_reason};
+use crate::process::{self, Group};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -43,8 +45,7 @@ enum FromChild {
 }
 
 pub(crate) struct StdioTransport {
-    child: Option<Child>,
-    pid: i32,
+    group: Option<Group>,
     stdin: Option<ChildStdin>,
     rx: Receiver<FromChild>,
     next_id: i64,
@@ -69,27 +70,31 @@ impl StdioTransport {
         timeout: Duration,
         budget: &Budget,
     ) -> Result<Self, ProbeError> {
+        process::become_subreaper();
         let mut program = Command::new(command);
         program
             .args(args)
             .envs(env)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0);
+            .stderr(Stdio::null());
         if let Some(cwd) = cwd {
             program.current_dir(cwd);
         }
-        let mut child = program.spawn().map_err(|e| ProbeError::Spawn {
-            command: match cwd {
-                Some(cwd) => format!("{command}` in `{cwd}"),
-                None => command.to_string(),
-            },
-            reason: io_reason(&e),
+        let mut group = process::spawn_group(&mut program, Some(libc::SIGKILL)).map_err(|e| {
+            ProbeError::Spawn {
+                command: match cwd {
+                    Some(cwd) => format!("{command}` in `{cwd}"),
+                    None => command.to_string(),
+                },
+                reason: io_reason(&e),
+            }
         })?;
-        let pid = child.id() as i32;
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("stdout was piped");
+        let stdin = group.child_mut().stdin.take();
+        let Some(stdout) = group.child_mut().stdout.take() else {
+            group.stop(Duration::ZERO);
+            return Err(ProbeError::Io("the server's stdout was not piped".into()));
+        };
         // A small bound: the reader runs at most a few lines ahead of us.
         let (tx, rx) = sync_channel(64);
         let opts_limit = budget.limit();
@@ -112,8 +117,7 @@ impl StdioTransport {
                 }
             });
         let mut t = StdioTransport {
-            child: Some(child),
-            pid,
+            group: Some(group),
             stdin,
             rx,
             next_id: 0,
@@ -150,8 +154,8 @@ impl StdioTransport {
     /// The error for "the server is not there any more".
     fn gone(&mut self, waiting_for: &str) -> ProbeError {
         // Give a dying child a moment so the exit status can be named.
-        if let Some(child) = self.child.as_mut()
-            && let Some(status) = wait_for_exit(child, Duration::from_millis(100))
+        if let Some(group) = self.group.as_mut()
+            && let Some(status) = group.wait_for(Duration::from_millis(100))
         {
             return ProbeError::Exited {
                 waiting_for: waiting_for.to_string(),
@@ -214,31 +218,22 @@ impl StdioTransport {
         }
     }
 
-    /// Close stdin, then SIGTERM, then SIGKILL the process group; reap.
+    /// Close stdin, then SIGTERM, then SIGKILL the process group; reap; then
+    /// kill whatever the server left outside its group (see `crate::process`).
     pub(crate) fn shutdown(&mut self) {
         drop(self.stdin.take());
-        let Some(mut child) = self.child.take() else {
+        let Some(mut group) = self.group.take() else {
             return;
         };
-        let pgid = self.pid;
         // A server that exits on EOF does so at once; one that does not (node's
         // shutdown takes a third of a second) would only make every probe slower.
-        if wait_for_exit(&mut child, STDIN_CLOSE_GRACE).is_none() {
-            signal_group(pgid, libc::SIGTERM);
-            if wait_for_exit(&mut child, Duration::from_millis(400)).is_none() {
-                signal_group(pgid, libc::SIGKILL);
-                let _ = child.wait();
-            }
+        if group.wait_for(STDIN_CLOSE_GRACE).is_none() {
+            group.stop(Duration::from_millis(400));
+        } else {
+            // The leader is reaped; sweep what is left of its group.
+            group.stop_rest(Duration::from_millis(200));
         }
-        // The leader is reaped; sweep what is left of its group.
-        if group_alive(pgid) {
-            signal_group(pgid, libc::SIGTERM);
-            let until = Instant::now() + Duration::from_millis(200);
-            while group_alive(pgid) && Instant::now() < until {
-                thread::sleep(Duration::from_millis(5));
-            }
-            signal_group(pgid, libc::SIGKILL);
-        }
+        process::sweep_orphans(Duration::from_secs(2));
     }
 }
 
@@ -325,82 +320,6 @@ impl Drop for StdioTransport {
 
 fn params_opt(params: Value) -> Option<Value> {
     if params.is_null() { None } else { Some(params) }
-}
-
-fn wait_for_exit(child: &mut Child, max: Duration) -> Option<std::process::ExitStatus> {
-    let until = Instant::now() + max;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) => {}
-            // ECHILD: someone else reaped it; treat as gone.
-            Err(_) => return None,
-        }
-        let now = Instant::now();
-        if now >= until {
-            return None;
-        }
-        thread::sleep((until - now).min(Duration::from_millis(5)));
-    }
-}
-
-fn signal_group(pgid: i32, sig: libc::c_int) {
-    if pgid > 1 {
-        // SAFETY: kill(2) with a negative pid signals a process group; it has
-        // no memory-safety preconditions. ESRCH (group gone) is fine.
-        unsafe {
-            libc::kill(-pgid, sig);
-        }
-    }
-}
-
-/// Whether any process of the group is still alive (zombies excluded where
-/// /proc tells us: an unreaped grandchild whose parent is not reaping is
-/// dead for our purposes).
-fn group_alive(pgid: i32) -> bool {
-    if pgid <= 1 {
-        return false;
-    }
-    // SAFETY: signal 0 only checks for existence and permission.
-    let exists = unsafe { libc::kill(-pgid, 0) } == 0;
-    if !exists {
-        return false;
-    }
-    match group_members(pgid) {
-        Some(states) => states.iter().any(|&s| s != 'Z' && s != 'X'),
-        None => true,
-    }
-}
-
-/// States of the processes whose pgid is `pgid`, from /proc (Linux).
-/// `None` where /proc is not available.
-pub(crate) fn group_members(pgid: i32) -> Option<Vec<char>> {
-    let dir = std::fs::read_dir("/proc").ok()?;
-    let mut states = Vec::new();
-    for entry in dir.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if !name.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // "pid (comm) state ppid pgrp ...": comm may contain spaces or ')'.
-        let Some(close) = stat.rfind(')') else {
-            continue;
-        };
-        let mut fields = stat[close + 1..].split_whitespace();
-        let state = fields.next().and_then(|s| s.chars().next());
-        let _ppid = fields.next();
-        let pgrp = fields.next().and_then(|s| s.parse::<i32>().ok());
-        if let (Some(state), Some(pgrp)) = (state, pgrp)
-            && pgrp == pgid
-        {
-            states.push(state);
-        }
-    }
-    Some(states)
 }
 
 enum LineError {

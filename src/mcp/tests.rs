@@ -269,12 +269,10 @@ fn stdio_grandchildren_die_too() {
     let pid = case.pid("pid");
     assert_gone(pid);
     assert_gone(case.pid("child"));
-    let live = crate::mcp::stdio::group_members(pid)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|&s| s != 'Z')
-        .count();
-    assert_eq!(live, 0, "live processes left in group {pid}");
+    assert!(
+        !crate::process::group_alive(pid),
+        "live processes left in group {pid}"
+    );
 }
 
 #[test]

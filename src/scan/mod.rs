@@ -1,4 +1,4 @@
-//! `scan`: find MCP servers nobody registered (DESIGN.md §5).
+//! `scan`: find MCP servers nobody registered (README "Scanning").
 //!
 //! - [`targets`]: CIDR blocks and single addresses (IPv4, IPv6), port SPECs,
 //!   the limits (probes per block, address ranges) and the flat index of

@@ -1,5 +1,5 @@
 //! What to scan: CIDR blocks and single addresses, port SPECs, the limits of
-//! DESIGN.md §5, and the flat index space the sweep walks (block, address, port).
+//! README "Scanning", and the flat index space the sweep walks (block, address, port).
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -228,7 +228,7 @@ impl Ports {
     }
 }
 
-/// A limit of DESIGN.md §5 that a block breaks, naming the block and the flag.
+/// A limit of README "Scanning" that a block breaks, naming the block and the flag.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LimitError {
     pub block: String,

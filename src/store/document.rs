@@ -10,6 +10,7 @@
 //! never handed to a writer, so it is never overwritten.
 
 use super::layout::FieldPerLine;
+use super::strict::{self, Unique};
 use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, EntryView, Query, Timestamp, id};
 use crate::error::{Error, Result};
@@ -96,6 +97,15 @@ impl<'a> Document<'a> {
             Format::Json => {
                 let top: Top<Vec<&'a RawValue>> =
                     serde_json::from_str(text).map_err(|e| doc.json_error(&e, 0))?;
+                if let Some((key, at)) = strict::json_duplicate_key(text) {
+                    let (line, column) = line_column(text, at);
+                    return Err(Error::Parse {
+                        path: path.to_owned(),
+                        line,
+                        column,
+                        message: strict::duplicate_key_message(&key),
+                    });
+                }
                 doc.check_schema(top.schema.as_ref())?;
                 doc.extra = top.extra;
                 for raw in top.servers.unwrap_or_default() {
@@ -111,6 +121,17 @@ impl<'a> Document<'a> {
                 }
             }
             Format::Yaml => {
+                if let Some(line) = strict::yaml_too_deep(text, strict::MAX_DEPTH) {
+                    return Err(Error::Parse {
+                        path: path.to_owned(),
+                        line,
+                        column: 1,
+                        message: format!(
+                            "nested more than {} levels deep; refusing to parse it",
+                            strict::MAX_DEPTH
+                        ),
+                    });
+                }
                 let top: Top<Vec<Entry>> = match serde_yaml::from_str(text) {
                     Ok(top) => top,
                     Err(e) => {
@@ -123,6 +144,8 @@ impl<'a> Document<'a> {
                         return Err(doc.yaml_error(&e));
                     }
                 };
+                Unique::deserialize(serde_yaml::Deserializer::from_str(text))
+                    .map_err(|e| doc.yaml_error(&e))?;
                 doc.check_schema(top.schema.as_ref())?;
                 doc.extra = top.extra;
                 doc.slots = top
@@ -337,7 +360,7 @@ impl<'a> Document<'a> {
             path: self.path.to_owned(),
             line,
             column,
-            message: strip_position(&e.to_string()),
+            message: strict::without_position(&e.to_string()),
         }
     }
 
@@ -347,7 +370,7 @@ impl<'a> Document<'a> {
             path: self.path.to_owned(),
             line,
             column,
-            message: strip_position(&e.to_string()),
+            message: strict::without_position(&e.to_string()),
         }
     }
 }
@@ -368,19 +391,11 @@ fn lacks_any(text: &str, needles: &[String]) -> bool {
 }
 
 /// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
     (line, column)
-}
-
-/// serde_json and serde_yaml append " at line L column C"; we print our own.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 /// The id of an entry whose first key is `"id"`, as mcpreg writes them, read

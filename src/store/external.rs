@@ -1,17 +1,18 @@
 //! Files that belong to other programs: client configs and `server.json`.
 //!
 //! `register --from` reads them whole; `export -o` rewrites them with the registry's
-//! own recipe ([`super::file::atomic_write`]: temp file, fsync, rename, fsync the
+//! own recipe ([`fsio::atomic_write`]: fresh temp file, fsync, rename, fsync the
 //! folder), so a client that reads its config at any moment sees the whole old or
 //! the whole new file. Concurrent `export -o` runs into the same folder are
 //! serialised by an flock on the folder itself: no lock file is left next to a
-//! config that is not ours.
+//! config that is not ours. A config that is a symlink is written through to its
+//! target; one that is not a regular file is refused.
 
-use super::file::{NEW_FILE_MODE, atomic_write, folder_of};
+use super::document::line_column;
+use super::fsio::{self, folder_of};
+use super::strict;
 use crate::error::{Error, Result};
 use std::fs::{File, TryLockError};
-use std::io;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -30,29 +31,38 @@ pub fn ensure_folder(path: &Path) -> Result<()> {
         .map_err(|e| Error::io(folder, e))
 }
 
-/// The file's text, or None when it does not exist.
+/// The file's text, or None when it does not exist. Bounded like every read
+/// ([`fsio::read_bounded`]): a FIFO, a device or a huge file is refused. JSON
+/// holding one key twice in an object is refused too, naming the key and its
+/// line: every JSON reader would silently keep only the last. Text that is not
+/// JSON is returned for the caller to judge.
 pub fn read_text(path: &Path) -> Result<Option<String>> {
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| Error::Registry {
-                path: path.to_owned(),
-                message: "is not UTF-8 text".into(),
-            }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) if e.kind() == io::ErrorKind::IsADirectory => Err(Error::Registry {
+    let Some(bytes) = fsio::read_bounded(path)? else {
+        return Ok(None);
+    };
+    let text = String::from_utf8(bytes).map_err(|_| Error::Registry {
+        path: path.to_owned(),
+        message: "is not UTF-8 text".into(),
+    })?;
+    // Only text that is JSON has keys to compare; the caller judges the rest.
+    let is_json = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
+    if let Some((key, at)) = is_json.then(|| strict::json_duplicate_key(&text)).flatten() {
+        let (line, column) = line_column(&text, at);
+        return Err(Error::Parse {
             path: path.to_owned(),
-            message: "is a folder, not a file".into(),
-        }),
-        Err(e) => Err(Error::io(path, e)),
+            line,
+            column,
+            message: strict::duplicate_key_message(&key),
+        });
     }
+    Ok(Some(text))
 }
 
 /// Rewrites `path` with what `change` makes of its current text (None: no file
 /// yet), under an exclusive flock on its folder held for the whole
 /// read-change-write. An error from `change` writes nothing. A new file gets mode
-/// 0600 (configs hold commands and tokens); an existing one keeps its mode.
-/// Returns whether the file changed.
+/// 0600 (configs hold commands and tokens); an existing one keeps its mode,
+/// narrowed to at most 0600. Returns whether the file changed.
 pub fn rewrite(
     path: &Path,
     lock_timeout: Duration,
@@ -89,6 +99,9 @@ pub fn rewrite_keeping(
     lock_timeout: Duration,
     change: impl FnOnce(Option<&str>) -> Result<Change>,
 ) -> Result<(bool, Option<std::path::PathBuf>)> {
+    let path = &fsio::resolve(path)?;
+    // Refused before the lock and the read: nothing but a regular file is replaced.
+    fsio::existing_mode(path)?;
     let folder = folder_of(path);
     let dir = File::open(folder).map_err(|e| Error::io(folder, e))?;
     let deadline = Instant::now() + lock_timeout;
@@ -108,24 +121,21 @@ pub fn rewrite_keeping(
             Err(TryLockError::Error(e)) => return Err(Error::io(folder, e)),
         }
     }
-    let mode = match std::fs::metadata(path) {
-        Ok(m) => m.permissions().mode() & 0o7777,
-        Err(_) => NEW_FILE_MODE,
-    };
     let current = read_text(path)?;
     let change = change(current.as_deref())?;
     if current.as_deref().map(str::as_bytes) == Some(&change.bytes[..]) {
         return Ok((false, None));
     }
+    fsio::remove_stale_temps(path)?;
     let mut kept = None;
     if let (true, Some(old)) = (change.backup, &current) {
         let backup = backup_path(path);
         if std::fs::symlink_metadata(&backup).is_err() {
-            atomic_write(&backup, old.as_bytes(), NEW_FILE_MODE)?;
+            fsio::atomic_write(&backup, old.as_bytes())?;
             kept = Some(backup);
         }
     }
-    atomic_write(path, &change.bytes, mode)?;
+    fsio::atomic_write(path, &change.bytes)?;
     Ok((true, kept))
     // `dir` is closed here, which releases the lock.
 }

@@ -1,29 +1,32 @@
 //! The registry as one file on the local machine.
 //!
-//! Writers follow one recipe (DESIGN.md §2): take an exclusive flock on the sidecar
+//! Writers follow one recipe (ARCHITECTURE.md "Invariants"): take an exclusive flock on the sidecar
 //! `<file>.lock`, which is never renamed or deleted (so `flock(1)` in a shell script
-//! excludes us, and we it); read; change; write `.<file>.tmp` in the same folder;
+//! excludes us, and we it); read; change; write a fresh temp file in the same folder;
 //! fsync; rename over the file; fsync the folder; unlock. The file is never truncated
 //! in place, so readers take no lock and always see a whole old or a whole new file.
-//! A writer killed mid-way leaves at worst the temp file, which the next writer
-//! overwrites or removes. Nothing is written when nothing changed.
+//! A writer killed mid-way leaves at worst its temp file, which the next writer
+//! removes. Nothing is written when nothing changed. Opening, reading and replacing
+//! files is [`super::fsio`]'s job, which refuses what is not a regular file.
+//!
+//! A registry path that is a symlink is resolved once, when the store opens: the
+//! lock, the temp file and the rename all happen next to the real file, so the link
+//! survives and every name of the registry locks the same lock file.
 
 use super::document::{Document, Format, Put};
+use super::fsio::{self, folder_of};
 use super::{Edit, Options, Store, Subscription, Touched, Wake};
 use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, Query, Timestamp};
 use crate::error::{Error, Result};
-use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::fs::{self, File, TryLockError};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
-
-/// Mode of a registry this process creates: it holds commands and environments.
-pub const NEW_FILE_MODE: u32 = 0o600;
 
 pub struct FileStore {
     path: PathBuf,
@@ -33,10 +36,9 @@ pub struct FileStore {
     lock_timeout: Duration,
 }
 
-/// The file as read: its text and, when it exists, its permission bits.
+/// The file as read.
 struct Snapshot {
     text: String,
-    mode: Option<u32>,
 }
 
 impl FileStore {
@@ -51,7 +53,7 @@ impl FileStore {
             )
         })?;
         Ok(FileStore {
-            path,
+            path: fsio::resolve(&path)?,
             format,
             create_parent,
             lock_timeout: options.timeout,
@@ -64,30 +66,14 @@ impl FileStore {
         self.path.with_file_name(name)
     }
 
-    fn temp_path(&self) -> PathBuf {
-        temp_path(&self.path)
-    }
-
     fn folder(&self) -> &Path {
         folder_of(&self.path)
     }
 
     fn snapshot(&self) -> Result<Option<Snapshot>> {
-        let mut file = match File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&self.path, e)),
+        let Some(bytes) = fsio::read_bounded(&self.path)? else {
+            return Ok(None);
         };
-        let io_err = |e| Error::io(&self.path, e);
-        let meta = file.metadata().map_err(io_err)?;
-        if meta.is_dir() {
-            return Err(Error::Registry {
-                path: self.path.clone(),
-                message: "is a folder, not a registry file".into(),
-            });
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
-        file.read_to_end(&mut bytes).map_err(io_err)?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
@@ -105,10 +91,7 @@ impl FileStore {
                 message: "the file is not UTF-8 text".into(),
             }
         })?;
-        Ok(Some(Snapshot {
-            text,
-            mode: Some(meta.permissions().mode() & 0o7777),
-        }))
+        Ok(Some(Snapshot { text }))
     }
 
     /// Runs `f` on the current document, without a lock.
@@ -128,11 +111,9 @@ impl FileStore {
             Some(s) => Document::parse(&self.path, &s.text, self.format)?,
         };
         let out = f(&mut doc)?;
+        fsio::remove_stale_temps(&self.path)?;
         if doc.is_dirty() {
-            let mode = snap.as_ref().and_then(|s| s.mode).unwrap_or(NEW_FILE_MODE);
-            atomic_write(&self.path, &doc.to_bytes()?, mode)?;
-        } else {
-            self.remove_stray_temp()?;
+            fsio::atomic_write(&self.path, &doc.to_bytes()?)?;
         }
         Ok(out)
     }
@@ -146,20 +127,13 @@ impl FileStore {
                 .create(self.folder())
                 .map_err(|e| Error::io(self.folder(), e))?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(NEW_FILE_MODE)
-            .open(&lock_path)
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::NotFound => Error::Registry {
-                    path: self.path.clone(),
-                    message: format!("folder {} does not exist", self.folder().display()),
-                },
-                _ => Error::io(&lock_path, e),
-            })?;
+        let file = fsio::open_lock_file(&lock_path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => Error::Registry {
+                path: self.path.clone(),
+                message: format!("folder {} does not exist", self.folder().display()),
+            },
+            _ => Error::io(&lock_path, e),
+        })?;
         match file.try_lock() {
             Ok(()) => return Ok(file),
             Err(TryLockError::WouldBlock) => {}
@@ -181,13 +155,6 @@ impl FileStore {
                 lock: lock_path,
                 waited: self.lock_timeout,
             }),
-        }
-    }
-
-    fn remove_stray_temp(&self) -> Result<()> {
-        match fs::remove_file(self.temp_path()) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(self.temp_path(), e)),
-            _ => Ok(()),
         }
     }
 }
@@ -227,50 +194,6 @@ fn poll_file(path: PathBuf, wake: Sender<Wake>) -> Poller {
         }
     });
     Poller(stop)
-}
-
-/// `.<file>.tmp` in the file's folder: where [`atomic_write`] stages a new version.
-pub fn temp_path(path: &Path) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(".tmp");
-    path.with_file_name(name)
-}
-
-/// The folder a file lives in (`.` for a bare file name).
-pub fn folder_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Replaces `path` with `bytes` so that a reader sees the whole old or the whole
-/// new file, and a crash leaves at worst the temp file: write `.<file>.tmp` in the
-/// same folder with `mode`, fsync, rename over `path`, fsync the folder. The caller
-/// holds whatever lock excludes other writers of the same temp file.
-pub fn atomic_write(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    let temp = temp_path(path);
-    let io_err = |e| Error::io(&temp, e);
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(NEW_FILE_MODE)
-        .open(&temp)
-        .map_err(io_err)?;
-    if mode != NEW_FILE_MODE {
-        file.set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(io_err)?;
-    }
-    file.write_all(bytes).map_err(io_err)?;
-    file.sync_data().map_err(io_err)?;
-    drop(file);
-    fs::rename(&temp, path).map_err(|e| Error::io(path, e))?;
-    let folder = folder_of(path);
-    File::open(folder)
-        .and_then(|dir| dir.sync_all())
-        .map_err(|e| Error::io(folder, e))
 }
 
 impl Store for FileStore {
@@ -368,9 +291,17 @@ impl Store for FileStore {
     fn check_commands_trusted(&self) -> Result<()> {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
+        // The real file and the real folder, whatever links lead to them: those are
+        // what someone would have to be able to write to plant a command.
+        let real = match fs::canonicalize(&self.path) {
+            Ok(p) => p,
+            // Nothing registered, nothing to run.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io(&self.path, e)),
+        };
         for (path, what) in [
-            (self.path.as_path(), "the registry"),
-            (self.folder(), "its folder"),
+            (real.as_path(), "the registry"),
+            (folder_of(&real), "its folder"),
         ] {
             let meta = match fs::metadata(path) {
                 Ok(m) => m,

@@ -1,7 +1,7 @@
 //! The registry file's JSON layout: one line per entry field.
 //!
 //! Fully pretty-printed JSON spends a line (and deep indentation) on every tool;
-//! fully compact JSON puts a whole server on one line. The layout of DESIGN.md §2
+//! fully compact JSON puts a whole server on one line. The layout of README "The registry file"
 //! sits between: the document, the server list and each entry's fields are expanded,
 //! and every value inside a field is written on that field's line. Diffs show which
 //! field of which server changed, and the file is about half the size of pretty JSON,

@@ -9,7 +9,9 @@ mod document;
 mod etcd;
 pub mod external;
 pub mod file;
+mod fsio;
 mod layout;
+mod strict;
 
 use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, Query, Timestamp, registration::Renewal};

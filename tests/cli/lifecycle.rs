@@ -7,10 +7,11 @@ use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-const SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mcp_http_server.py");
+pub(crate) const SERVER: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mcp_http_server.py");
 
 /// A child killed (SIGKILL) and reaped if a test fails half-way.
-struct Guard(Child);
+pub(crate) struct Guard(Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -20,7 +21,7 @@ impl Drop for Guard {
 }
 
 impl Guard {
-    fn spawn(mut cmd: std::process::Command) -> Guard {
+    pub(crate) fn spawn(mut cmd: std::process::Command) -> Guard {
         Guard(
             cmd.stdout(Stdio::piped())
                 .stderr(Stdio::inherit())
@@ -30,7 +31,7 @@ impl Guard {
     }
 
     /// The first line on stdout: the id, printed once registered.
-    fn id(&mut self) -> String {
+    pub(crate) fn id(&mut self) -> String {
         let stdout = self.0.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -45,12 +46,12 @@ impl Guard {
         line.trim().to_owned()
     }
 
-    fn signal(&self, signal: i32) {
+    pub(crate) fn signal(&self, signal: i32) {
         // SAFETY: kill has no memory preconditions.
         assert_eq!(unsafe { libc::kill(self.0.id() as i32, signal) }, 0);
     }
 
-    fn wait(&mut self, limit: Duration) -> ExitStatus {
+    pub(crate) fn wait(&mut self, limit: Duration) -> ExitStatus {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.0.try_wait().unwrap() {
@@ -108,7 +109,7 @@ fn alive(pid: i32) -> bool {
     unsafe { libc::kill(pid, 0) == 0 }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .unwrap()

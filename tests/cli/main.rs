@@ -11,6 +11,8 @@ mod commands;
 mod etcd;
 mod export;
 mod generated;
+mod hostile_files;
+mod hostile_servers;
 mod lifecycle;
 #[path = "../mcp_fakes/mod.rs"]
 mod mcp_fakes;

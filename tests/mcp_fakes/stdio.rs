@@ -41,6 +41,17 @@ pub enum Behaviour {
     /// GoodNew, but the first answer (to `server/discover`) comes after
     /// `MCPREG_FAKE_DELAY_MS` (default 1000) milliseconds.
     SlowNew,
+    /// GoodOld, but tools/list gives 20 pages of 1,000 tools (`t<page>_<i>`),
+    /// and the first page also holds 500 copies of `t0_0`, a tool whose name is
+    /// 1 MB long and a tool `big` whose description is 100 KB long.
+    ManyTools,
+    /// GoodOld, but its server name and tool names carry terminal controls
+    /// (OSC title, clear screen, C1 CSI, a bidi override). With `MCPREG_FAKE_FAIL=1` every request gets a JSON-RPC
+    /// error whose message is such text instead.
+    HostileText,
+    /// GoodOld, but first starts `sleep 300` in a new session (`setsid`), out of
+    /// its process group; its pid goes to `MCPREG_FAKE_CHILDFILE`.
+    SetsidGrandchild,
 }
 
 impl Behaviour {
@@ -57,6 +68,9 @@ impl Behaviour {
             Behaviour::EndlessLine => "endless-line",
             Behaviour::Grandchild => "grandchild",
             Behaviour::SlowNew => "slow-new",
+            Behaviour::ManyTools => "many-tools",
+            Behaviour::HostileText => "hostile-text",
+            Behaviour::SetsidGrandchild => "setsid-grandchild",
         }
     }
 }
@@ -135,6 +149,11 @@ if mode == "grandchild":
     child = subprocess.Popen(["sleep", "300"])
     with open(os.environ["MCPREG_FAKE_CHILDFILE"], "w") as f:
         f.write(str(child.pid))
+if mode == "setsid-grandchild":
+    child = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    with open(os.environ["MCPREG_FAKE_CHILDFILE"], "w") as f:
+        f.write(str(child.pid))
+HOSTILE = "\x1b]0;ERR-HIJACK\x07\x1b[2J\u009b31m\u202eevil"
 
 NEW = "2026-07-28"
 TOOLS = ["alpha", "bravo", "charlie", "delta", "echo"]
@@ -157,6 +176,9 @@ def send(obj):
     sys.stdout.flush()
 
 def result_for(method, params, new):
+    if method == "initialize" and mode == "hostile-text":
+        return {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
+                "serverInfo": {"name": "srv" + HOSTILE, "version": "1"}}, None
     if new:
         meta = (params or {}).get("_meta") or {}
         if meta.get("io.modelcontextprotocol/protocolVersion") != NEW or not isinstance(meta.get("io.modelcontextprotocol/clientCapabilities"), dict):
@@ -169,6 +191,19 @@ def result_for(method, params, new):
         return {"protocolVersion": "2025-06-18",
                 "capabilities": {"tools": {}, "resources": {}, "prompts": {}},
                 "serverInfo": {"name": "fake-stdio-old", "version": "1.0.0"}}, None
+    if method == "tools/list" and mode == "many-tools":
+        page = int((params or {}).get("cursor") or 0)
+        tools = [{"name": "t%d_%d" % (page, i)} for i in range(1000)]
+        if page == 0:
+            tools += [{"name": "t0_0"}] * 500
+            tools.append({"name": "x" * 1000000})
+            tools.append({"name": "big", "description": "d" * 100000})
+        r = {"tools": tools}
+        if page < 19:
+            r["nextCursor"] = str(page + 1)
+        return r, None
+    if method == "tools/list" and mode == "hostile-text":
+        return {"tools": [{"name": "read" + HOSTILE, "description": "line1\nmcpreg: forged"}]}, None
     if method == "tools/list":
         cursor = (params or {}).get("cursor")
         if cursor not in PAGES:
@@ -224,6 +259,9 @@ for line in sys.stdin:
         send({"jsonrpc": "2.0", "id": "srv-1", "method": "ping"})
         send({"jsonrpc": "2.0", "id": 999, "result": {}})
         sys.stdout.write("\n")
+    if mode == "hostile-text" and os.environ.get("MCPREG_FAKE_FAIL") == "1":
+        send({"jsonrpc": "2.0", "id": msg["id"], "error": {"code": -32603, "message": HOSTILE}})
+        continue
     result, error = result_for(msg["method"], msg.get("params"), mode in ("good-new", "slow-new"))
     if error:
         send({"jsonrpc": "2.0", "id": msg["id"], "error": {"code": error[0], "message": error[1]}})
