@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -426,6 +427,30 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'mcpreg;serve' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long a writer waits for the registry lock before giving up')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up')
+            [CompletionResult]::new('--etcd-cacert', '--etcd-cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd servers'' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for etcd''s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]')
+            [CompletionResult]::new('--etcd-user', '--etcd-user', [CompletionResultType]::ParameterName, 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file')
+            [CompletionResult]::new('--etcd-password-file', '--etcd-password-file', [CompletionResultType]::ParameterName, 'File holding the etcd user''s password (one line), instead of MCPREG_ETCD_PASSWORD')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Answer with the values of `env` and `headers` (tokens, keys) instead of "<redacted>"')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what is being done, on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'mcpreg;sync' {
             [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Offers this tool (repeatable: all must be offered)')
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Offers this resource URI (repeatable)')
@@ -556,6 +581,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -597,6 +623,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             break
         }
         'mcpreg;help;export' {
+            break
+        }
+        'mcpreg;help;serve' {
             break
         }
         'mcpreg;help;sync' {

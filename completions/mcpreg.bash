@@ -58,6 +58,9 @@ _mcpreg() {
             mcpreg,scan)
                 cmd="mcpreg__subcmd__scan"
                 ;;
+            mcpreg,serve)
+                cmd="mcpreg__subcmd__serve"
+                ;;
             mcpreg,show)
                 cmd="mcpreg__subcmd__show"
                 ;;
@@ -109,6 +112,9 @@ _mcpreg() {
             mcpreg__subcmd__help,scan)
                 cmd="mcpreg__subcmd__help__subcmd__scan"
                 ;;
+            mcpreg__subcmd__help,serve)
+                cmd="mcpreg__subcmd__help__subcmd__serve"
+                ;;
             mcpreg__subcmd__help,show)
                 cmd="mcpreg__subcmd__help__subcmd__show"
                 ;;
@@ -125,7 +131,7 @@ _mcpreg() {
 
     case "${cmd}" in
         mcpreg)
-            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help --version register run heartbeat deregister list show find prune health pin watch export sync scan completions man help"
+            opts="-r -f -q -v -h -V --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help --version register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,7 +681,7 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__help)
-            opts="register run heartbeat deregister list show find prune health pin watch export sync scan completions man help"
+            opts="register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,6 +877,20 @@ _mcpreg() {
             return 0
             ;;
         mcpreg__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcpreg__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1493,6 +1513,68 @@ _mcpreg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcpreg__subcmd__serve)
+            opts="-r -f -q -v -h --show-secrets --registry --format --json --yaml --color --lock-timeout --etcd-timeout --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -52,6 +52,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand pin 'Accept the tools servers offer now as their pinned set'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
+            cand serve 'Serve the registry to agents as an MCP server, over stdio'
             cand sync 'Export the matching servers into every MCP client installed for this user'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
@@ -410,6 +411,29 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mcpreg;serve'= {
+            cand -r 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand --registry 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to colour tables (NO_COLOR in the environment means never)'
+            cand --lock-timeout 'How long a writer waits for the registry lock before giving up'
+            cand --etcd-timeout 'How long one request to etcd may take before mcpreg tries the next endpoint or gives up'
+            cand --etcd-cacert 'CA certificate (PEM) that signed the etcd servers'' certificates, for etcds:// [env: MCPREG_ETCD_CACERT, else ETCDCTL_CACERT]'
+            cand --etcd-cert 'Client certificate (PEM) for etcd''s --client-cert-auth [env: MCPREG_ETCD_CERT, else ETCDCTL_CERT]'
+            cand --etcd-key 'Key (PEM) of the client certificate [env: MCPREG_ETCD_KEY, else ETCDCTL_KEY]'
+            cand --etcd-user 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file'
+            cand --etcd-password-file 'File holding the etcd user''s password (one line), instead of MCPREG_ETCD_PASSWORD'
+            cand --show-secrets 'Answer with the values of `env` and `headers` (tokens, keys) instead of "<redacted>"'
+            cand --json 'Shorthand for --format json'
+            cand --yaml 'Shorthand for --format yaml'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say what is being done, on stderr'
+            cand --verbose 'Say what is being done, on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mcpreg;sync'= {
             cand --tool 'Offers this tool (repeatable: all must be offered)'
             cand --resource 'Offers this resource URI (repeatable)'
@@ -536,6 +560,7 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
             cand pin 'Accept the tools servers offer now as their pinned set'
             cand watch 'Print the matching servers, then one event per change as it happens'
             cand export 'Write the config files of MCP clients, or server.json, from the entries that match'
+            cand serve 'Serve the registry to agents as an MCP server, over stdio'
             cand sync 'Export the matching servers into every MCP client installed for this user'
             cand scan 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
             cand completions 'Print a shell completion script'
@@ -565,6 +590,8 @@ set edit:completion:arg-completer[mcpreg] = {|@words|
         &'mcpreg;help;watch'= {
         }
         &'mcpreg;help;export'= {
+        }
+        &'mcpreg;help;serve'= {
         }
         &'mcpreg;help;sync'= {
         }

@@ -121,6 +121,7 @@ pub enum Command {
     Pin(Pin),
     Watch(Watch),
     Export(Export),
+    Serve(Serve),
     Sync(Sync),
     Scan(Scan),
     Completions(Completions),
@@ -524,6 +525,24 @@ pub struct Watch {
     pub debounce: Duration,
 }
 
+/// Serve the registry to agents as an MCP server, over stdio.
+///
+/// Four read-only tools (search_tools, find_servers, get_server,
+/// get_client_config) answer from an in-memory copy of the registry that follows
+/// every change. Never writes the registry. The values of `env` and `headers` are
+/// answered as "<redacted>" unless --show-secrets. Ends at the end of its input, or
+/// on SIGINT or SIGTERM (exit 0).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  mcpreg serve\n  claude mcp add registry -- mcpreg serve\n  mcpreg register --introspect --name registry -- mcpreg serve"
+)]
+pub struct Serve {
+    /// Answer with the values of `env` and `headers` (tokens, keys) instead of
+    /// "<redacted>"
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
 /// Write the config files of MCP clients, or server.json, from the entries that match.
 ///
 /// Takes every filter of `find` (live entries by default). To stdout, or with -o
@@ -554,7 +573,7 @@ pub struct Export {
     pub output: Option<PathBuf>,
 
     /// server-json: namespace of names that are not reverse-DNS already (NS/NAME)
-    #[arg(long, value_name = "NS", default_value = "local.mcpreg")]
+    #[arg(long, value_name = "NS", default_value = crate::interop::DEFAULT_NAMESPACE)]
     pub namespace: String,
 }
 

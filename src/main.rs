@@ -11,6 +11,7 @@ mod mcp;
 mod output;
 mod process;
 mod scan;
+mod serve;
 mod store;
 #[cfg(test)]
 mod testing;

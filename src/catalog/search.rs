@@ -11,6 +11,7 @@
 //! length of every field, for BM25's normalisation), keeps the documents that hold a
 //! term, and scores those at the end, when the collection's statistics are known.
 
+use super::Entry;
 use super::id::Fnv1a;
 use super::query::EntryView;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -298,6 +299,20 @@ impl Search {
 
     pub fn terms(&self) -> &[String] {
         &self.terms
+    }
+
+    /// Ranks entries already selected: (index into `found`, ranking), best first,
+    /// at most `limit` of them.
+    pub fn rank<'e>(
+        &self,
+        found: impl IntoIterator<Item = &'e Entry>,
+        limit: Option<usize>,
+    ) -> Vec<(usize, Ranking)> {
+        let mut ranker = self.ranker();
+        for (i, e) in found.into_iter().enumerate() {
+            ranker.add(i, &e.view());
+        }
+        ranker.finish(limit)
     }
 
     /// A ranker for one pass over a collection; `K` names an entry to the caller.

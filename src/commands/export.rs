@@ -78,17 +78,8 @@ impl Run for Export {
 /// that has one is written with absolute paths instead, and the user is told
 /// which (a path argument that no longer exists stays as it is). Shared by
 /// `export` and `sync`.
-pub(super) fn without_cwd(ctx: &Context, client: &Client, mut entries: Vec<Entry>) -> Vec<Entry> {
-    if client.cwd {
-        return entries;
-    }
-    let mut moved = Vec::new();
-    for e in &mut entries {
-        if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
-            e.transport = absolute;
-            moved.push(e.id.clone());
-        }
-    }
+pub(super) fn without_cwd(ctx: &Context, client: &Client, entries: Vec<Entry>) -> Vec<Entry> {
+    let (entries, moved) = crate::interop::without_cwd(client, entries);
     if !moved.is_empty() {
         ctx.ui.warn(format_args!(
             "export: {} has no working folder for a server (cwd); written with absolute paths: {}",
@@ -126,21 +117,11 @@ impl Export {
                     }
                 },
             };
-            let docs: Vec<server_json::Document> = entries
-                .iter()
-                .map(|e| {
-                    let fresh = server_json::document(e, &self.namespace, None);
-                    let same = old.iter().find(|m| m.get("name") == fresh.get("name"));
-                    match same {
-                        Some(m) => server_json::document(e, &self.namespace, Some(m)),
-                        None => fresh,
-                    }
-                })
-                .collect();
-            Ok(match <[server_json::Document; 1]>::try_from(docs) {
-                Ok([one]) => crate::interop::to_bytes(&one),
-                Err(many) => crate::interop::to_bytes(&many),
-            })
+            Ok(crate::interop::server_json_bytes(
+                entries,
+                &self.namespace,
+                &old,
+            ))
         };
         match &self.output {
             Some(path) => {

@@ -18,6 +18,7 @@ mod prune;
 mod register;
 mod run;
 mod scan;
+mod serve;
 mod show;
 mod sync;
 mod watch;
@@ -109,6 +110,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 Command::Pin(c) => c.run(&mut ctx),
                 Command::Watch(c) => c.run(&mut ctx),
                 Command::Export(c) => c.run(&mut ctx),
+                Command::Serve(c) => c.run(&mut ctx),
                 Command::Sync(c) => c.run(&mut ctx),
                 Command::Scan(c) => c.run(&mut ctx),
                 Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),

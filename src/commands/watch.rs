@@ -74,7 +74,7 @@ impl Run for Watch {
             let wake = match next {
                 Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Ok(Wake::Trouble(message)) => {
-                    report_once(ctx, &mut trouble, message);
+                    report_once(ctx, "watch", &mut trouble, message);
                     continue;
                 }
                 Err(RecvTimeoutError::Timeout) if by_removal => {
@@ -93,7 +93,7 @@ impl Run for Watch {
                 Ok(batch) => batch,
                 // A broken registry is reported and watched until it is fixed.
                 Err(e) => {
-                    report_once(ctx, &mut trouble, e.to_string());
+                    report_once(ctx, "watch", &mut trouble, e.to_string());
                     continue;
                 }
             };
@@ -114,7 +114,7 @@ impl Run for Watch {
                         && let Err(e) =
                             self.apply(ctx, &query, by_removal, &mut seen, &mut seen_at, wake)
                     {
-                        report_once(ctx, &mut trouble, e.to_string());
+                        report_once(ctx, "watch", &mut trouble, e.to_string());
                     }
                 }
                 // What arrived while the command ran is taken next, before
@@ -356,17 +356,17 @@ fn live_at(entries: &mut BTreeMap<String, Entry>, now: Timestamp) {
     }
 }
 
-/// Says each distinct problem once, not once a wake.
-fn report_once(ctx: &Context, last: &mut Option<String>, message: String) {
+/// Says each distinct problem once, not once a wake; `who` names the command.
+pub(super) fn report_once(ctx: &Context, who: &str, last: &mut Option<String>, message: String) {
     if last.as_deref() != Some(message.as_str()) {
-        ctx.ui.warn(format_args!("watch: {message}"));
+        ctx.ui.warn(format_args!("{who}: {message}"));
         *last = Some(message);
     }
 }
 
-/// SIGINT and SIGTERM end the watch, at once (a running --exec command is
-/// stopped first).
-fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
+/// SIGINT and SIGTERM end the watch (or serve), at once (a running --exec
+/// command is stopped first).
+pub(super) fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
     process::on_stop_signal(move |_| {
         let _ = tx.send(Wake::Stop);
     })

@@ -11,10 +11,14 @@ pub mod clients;
 pub mod registry_api;
 pub mod server_json;
 
+/// The namespace `export --to server-json` gives names that are not reverse-DNS.
+pub const DEFAULT_NAMESPACE: &str = "local.mcpreg";
+
 use crate::catalog::model::check_http_url;
 use crate::catalog::registration::Registration;
-use crate::catalog::{Transport, id};
-use clients::Syntax;
+use crate::catalog::{Entry, Transport, id};
+use crate::cli::ExportTo;
+use clients::{Client, Syntax};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -236,4 +240,71 @@ pub fn to_bytes(v: &impl Serialize) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+/// For a client that cannot start a server in a folder of its own, each command
+/// that has one with absolute paths instead; returns the ids of those moved.
+pub fn without_cwd(client: &Client, mut entries: Vec<Entry>) -> (Vec<Entry>, Vec<String>) {
+    let mut moved = Vec::new();
+    if client.cwd {
+        return (entries, moved);
+    }
+    for e in &mut entries {
+        if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
+            e.transport = absolute;
+            moved.push(e.id.clone());
+        }
+    }
+    (entries, moved)
+}
+
+/// server.json of `entries` (one document, or an array of several); the fields
+/// mcpreg does not write are kept from the document of the same name in `old`.
+pub fn server_json_bytes(
+    entries: &[Entry],
+    namespace: &str,
+    old: &[server_json::Document],
+) -> Vec<u8> {
+    let docs: Vec<server_json::Document> = entries
+        .iter()
+        .map(|e| {
+            let fresh = server_json::document(e, namespace, None);
+            let same = old.iter().find(|m| m.get("name") == fresh.get("name"));
+            match same {
+                Some(m) => server_json::document(e, namespace, Some(m)),
+                None => fresh,
+            }
+        })
+        .collect();
+    match <[server_json::Document; 1]>::try_from(docs) {
+        Ok([one]) => crate::interop::to_bytes(&one),
+        Err(many) => crate::interop::to_bytes(&many),
+    }
+}
+
+/// What `export --to` writes into a new file for `entries`.
+pub struct Written {
+    /// JSON, or the client's own syntax (TOML, YAML).
+    pub bytes: Vec<u8>,
+    /// Ids of entries the client cannot express.
+    pub skipped: Vec<String>,
+}
+
+/// The file `export --to TO` writes for `entries` where there was none (the
+/// server.json names in the default namespace).
+pub fn export_new(to: ExportTo, entries: Vec<Entry>) -> Result<Written, String> {
+    if to == ExportTo::ServerJson {
+        return Ok(Written {
+            bytes: server_json_bytes(&entries, DEFAULT_NAMESPACE, &[]),
+            skipped: Vec::new(),
+        });
+    }
+    let client =
+        clients::by_name(&to.name()).ok_or_else(|| format!("{}: no such client", to.name()))?;
+    let (entries, _) = without_cwd(client, entries);
+    let export = clients::export(client, &entries, None)?;
+    Ok(Written {
+        bytes: export.bytes,
+        skipped: export.skipped.into_values().flatten().collect(),
+    })
 }

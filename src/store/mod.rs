@@ -92,11 +92,7 @@ pub trait Store {
         limit: Option<usize>,
     ) -> Result<Vec<(Entry, Ranking)>> {
         let found = self.find(query, now)?;
-        let mut ranker = search.ranker();
-        for (i, e) in found.iter().enumerate() {
-            ranker.add(i, &e.view());
-        }
-        let ranked = ranker.finish(limit);
+        let ranked = search.rank(&found, limit);
         let mut found: Vec<Option<Entry>> = found.into_iter().map(Some).collect();
         Ok(ranked
             .into_iter()

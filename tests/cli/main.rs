@@ -22,5 +22,6 @@ mod registry_api;
 mod reliability;
 mod scan;
 mod search;
+mod serve;
 mod truth;
 mod watch;

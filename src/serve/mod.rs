@@ -1,0 +1,285 @@
+//! `mcpreg serve`: the registry as an MCP server, built on the official Rust SDK
+//! (`rmcp`), which speaks both protocol eras: 2026-07-28 (`server/discover`,
+//! per-request `_meta`) and 2025-11-25 back to 2025-03-26 (`initialize`).
+//!
+//! Answers come from a snapshot of the registry that the command refreshes from
+//! the store's change subscription; a call never reads the store. Only the
+//! SDK's server runs here: mcpreg's own client (src/mcp/) stays the probe, as it
+//! is hardened against hostile servers.
+
+pub mod resources;
+pub mod secrets;
+mod stdio;
+pub mod tools;
+
+use crate::catalog::{Entry, Timestamp};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ErrorCode,
+    Implementation, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
+    ResourceContents, ResourceUpdatedNotificationParam, ServerCapabilities, ServerConfig,
+    SubscribeRequestParams, SubscriptionFilter, Tool, UnsubscribeRequestParams,
+};
+use rmcp::service::{NotificationContext, RequestContext, SubscriptionContext};
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use secrets::Secrets;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+
+/// The registry as the server last read it, sorted by id.
+pub type Snapshot = Arc<Vec<Entry>>;
+
+/// What the server tells an agent about itself.
+pub const INSTRUCTIONS: &str = "This server is a registry of the MCP servers available here, live and healthy now: call search_tools with what you need done to find the best tools across all servers, or find_servers to filter servers by tool, tag, transport or health. Call get_server for a server's full entry and get_client_config for the config snippet that adds it to an MCP client.";
+
+/// The MCP face: answers the four tools from the latest snapshot.
+#[derive(Clone)]
+pub struct Registry {
+    snapshot: watch::Receiver<Snapshot>,
+    secrets: Secrets,
+    tools: Arc<Vec<Tool>>,
+    /// The URIs this session subscribed to with `resources/subscribe` (2025 era).
+    subscribed: Arc<Mutex<BTreeSet<String>>>,
+}
+
+impl Registry {
+    pub fn new(snapshot: watch::Receiver<Snapshot>, secrets: Secrets) -> Registry {
+        let tools = tools::definitions()
+            .into_iter()
+            .filter_map(|t| serde_json::from_value(t).ok())
+            .collect();
+        Registry {
+            snapshot,
+            secrets,
+            tools: Arc::new(tools),
+            subscribed: Arc::default(),
+        }
+    }
+
+    /// Serves MCP over stdin and stdout until the input ends.
+    pub fn serve_stdio(self) -> Result<(), String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
+        runtime.block_on(stdio::serve(self))
+    }
+
+    fn call(
+        &self,
+        name: &str,
+        request: &CallToolRequestParams,
+    ) -> Result<CallToolResult, ErrorData> {
+        let snapshot = self.snapshot.borrow().clone();
+        let arguments = request.arguments.as_ref();
+        let now = Timestamp::now();
+        let answer = match name {
+            "search_tools" => tools::search_tools(&snapshot, arguments, now),
+            "find_servers" => tools::find_servers(&snapshot, arguments, now),
+            "get_server" => tools::get_server(&snapshot, arguments, self.secrets),
+            "get_client_config" => tools::get_client_config(&snapshot, arguments, self.secrets),
+            _ => {
+                return Err(ErrorData::new(
+                    ErrorCode::INVALID_PARAMS,
+                    format!("unknown tool {name:?}"),
+                    None,
+                ));
+            }
+        };
+        Ok(match answer {
+            Ok(answer) => {
+                let mut result = CallToolResult::success(vec![ContentBlock::text(answer.text)]);
+                result.structured_content = Some(answer.structured);
+                result
+            }
+            // Bad arguments are a tool error the agent reads and corrects, as the
+            // spec asks of input validation since 2025-11-25.
+            Err(refusal) => CallToolResult::error(vec![ContentBlock::text(refusal)]),
+        })
+    }
+}
+
+impl Registry {
+    fn read(&self, uri: &str) -> Result<String, ErrorData> {
+        let snapshot = self.snapshot.borrow().clone();
+        resources::read(&snapshot, uri, self.secrets, Timestamp::now())
+            .ok_or_else(|| ErrorData::resource_not_found(format!("no resource {uri:?}"), None))
+    }
+
+    /// Waits for the next snapshot and says what changed for the URIs `watched`
+    /// gives then; None when the snapshot will not change any more.
+    async fn next_change(
+        snapshot: &mut watch::Receiver<Snapshot>,
+        last: &mut Snapshot,
+        watched: impl FnOnce() -> Vec<String>,
+        secrets: Secrets,
+    ) -> Option<(Vec<String>, bool)> {
+        snapshot.changed().await.ok()?;
+        let now = snapshot.borrow_and_update().clone();
+        let change = resources::changed(last, &now, &watched(), secrets, Timestamp::now());
+        *last = now;
+        Some(change)
+    }
+}
+
+impl ServerHandler for Registry {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .enable_resources_subscribe()
+                .enable_resources_list_changed()
+                .build(),
+        )
+        .with_server_info(Implementation::new("mcpreg", env!("CARGO_PKG_VERSION")))
+        .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        serde_json::from_value(resources::list())
+            .map(ListResourcesResult::with_all_items)
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        serde_json::from_value(resources::templates())
+            .map(ListResourceTemplatesResult::with_all_items)
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let text = self.read(&request.uri)?;
+        let mut contents = ResourceContents::text(text, request.uri);
+        if let ResourceContents::TextResourceContents { mime_type, .. } = &mut contents {
+            *mime_type = Some("application/json".into());
+        }
+        Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+
+    /// 2025 era: remembers the URI; the watcher started at `initialized` tells.
+    #[allow(deprecated)]
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.read(&request.uri)?;
+        if let Ok(mut subscribed) = self.subscribed.lock() {
+            subscribed.insert(request.uri);
+        }
+        Ok(())
+    }
+
+    #[allow(deprecated)]
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        if let Ok(mut subscribed) = self.subscribed.lock() {
+            subscribed.remove(&request.uri);
+        }
+        Ok(())
+    }
+
+    /// 2025 era: one watcher per session sends `list_changed` on every change of
+    /// the set of servers and `updated` for each subscribed URI whose text changed.
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        let mut snapshot = self.snapshot.clone();
+        let subscribed = self.subscribed.clone();
+        let secrets = self.secrets;
+        let peer = context.peer;
+        tokio::spawn(async move {
+            let mut last = snapshot.borrow_and_update().clone();
+            loop {
+                let watched = || {
+                    subscribed
+                        .lock()
+                        .map(|s| s.iter().cloned().collect())
+                        .unwrap_or_default()
+                };
+                let Some((updated, list_changed)) =
+                    Self::next_change(&mut snapshot, &mut last, watched, secrets).await
+                else {
+                    return;
+                };
+                if list_changed && peer.notify_resource_list_changed().await.is_err() {
+                    return;
+                }
+                for uri in updated {
+                    let param = ResourceUpdatedNotificationParam::new(uri);
+                    if peer.notify_resource_updated(param).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /// 2026-07-28: `subscriptions/listen` takes the resource notifications.
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        Some(requested.supported_by(&self.get_info().capabilities))
+    }
+
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        let mut snapshot = self.snapshot.clone();
+        let mut last = snapshot.borrow_and_update().clone();
+        let accepted = context.accepted().clone();
+        let watched = accepted.resource_subscriptions.clone().unwrap_or_default();
+        let wants_list = accepted.resources_list_changed == Some(true);
+        loop {
+            let change = tokio::select! {
+                () = context.cancelled() => return Ok(()),
+                change = Self::next_change(&mut snapshot, &mut last, || watched.clone(), self.secrets) => change,
+            };
+            let Some((updated, list_changed)) = change else {
+                return Ok(());
+            };
+            if wants_list
+                && list_changed
+                && context.sink().notify_resource_list_changed().await.is_err()
+            {
+                return Ok(());
+            }
+            for uri in updated {
+                if context.sink().notify_resource_updated(uri).await.is_err() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let name = request.name.to_string();
+        self.call(&name, &request).map(CallToolResponse::Complete)
+    }
+}

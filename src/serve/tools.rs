@@ -1,0 +1,485 @@
+//! The four tools of `mcpreg serve`: their definitions, and their answers over a
+//! snapshot of the registry. Pure functions of (entries, arguments, now): the MCP
+//! face only carries them.
+//!
+//! Filters are the very flags of `find`: a `filters` object is turned into
+//! `find`'s command line and parsed by clap, so a filter means here exactly what
+//! it means there, and a bad one gets the message `find` would give.
+
+use super::secrets::Secrets;
+use crate::catalog::search::{Ranking, Search};
+use crate::catalog::{Entry, HealthState, LeaseState, Query, Timestamp};
+use crate::cli::{ExportTo, Find};
+use crate::interop::export_new;
+use clap::{Parser, ValueEnum};
+use serde_json::{Map, Value, json};
+
+/// `search_tools` rows when the caller gives no `limit`: enough to choose from,
+/// few enough to keep an agent's context small.
+pub const DEFAULT_TOOL_ROWS: usize = 10;
+
+/// What a tool answers: the structured result and a short text for people.
+pub struct Answer {
+    pub structured: Value,
+    pub text: String,
+}
+
+/// Why a call cannot be answered: a message for the caller (a tool error).
+pub type Refusal = String;
+
+/// One tool's definition, as `tools/list` gives it.
+pub fn definitions() -> Vec<Value> {
+    let filters = filters_schema();
+    let annotations = json!({
+        "readOnlyHint": true, "destructiveHint": false,
+        "idempotentHint": true, "openWorldHint": false,
+    });
+    let summary = json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"},
+            "description": {"type": ["string", "null"]},
+            "transport": {"type": "string", "enum": ["stdio", "streamable-http", "sse"]},
+            "tools": {"type": "array", "items": {"type": "string"}},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "lease": {"type": "string", "enum": ["none", "live", "expired"]},
+            "expires_at": {"type": ["string", "null"]},
+            "health": {"type": "string", "enum": ["ok", "down", "unknown", "changed"]},
+        },
+        "required": ["id", "name", "transport", "tools", "tags", "lease", "health"],
+    });
+    vec![
+        json!({
+            "name": "search_tools",
+            "title": "Search tools",
+            "description": "Rank the tools of the registered servers by relevance to a text (BM25 over tool names, titles and descriptions), best first. Returns the server id and name with each tool's description and inputSchema.",
+            "inputSchema": {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string", "description": "What the tool should do, in words"},
+                    "limit": {"type": "integer", "minimum": 1, "description": "At most this many rows (default 10)"},
+                    "filters": filters,
+                },
+                "required": ["query"],
+                "additionalProperties": false,
+            },
+            "outputSchema": {
+                "type": "object",
+                "properties": {"tools": {"type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                        "server_id": {"type": "string"}, "server_name": {"type": "string"},
+                        "tool": {"type": "string"}, "title": {"type": ["string", "null"]},
+                        "description": {"type": ["string", "null"]},
+                        "inputSchema": {"type": ["object", "null"]},
+                        "score": {"type": "number"},
+                    },
+                    "required": ["server_id", "server_name", "tool", "score"],
+                }}},
+                "required": ["tools"],
+            },
+            "annotations": annotations,
+        }),
+        json!({
+            "name": "find_servers",
+            "title": "Find servers",
+            "description": "The registered servers that match every filter given (the filters of `mcpreg find`; live and not known to be down by default), as short summaries. With filters.query they are ranked by relevance.",
+            "inputSchema": {
+                "type": "object",
+                "properties": {"filters": filters},
+                "additionalProperties": false,
+            },
+            "outputSchema": {
+                "type": "object",
+                "properties": {"servers": {"type": "array", "items": summary}},
+                "required": ["servers"],
+            },
+            "annotations": annotations,
+        }),
+        json!({
+            "name": "get_server",
+            "title": "Get a server",
+            "description": "The full registry entry of one server: transport, tools with their schemas, resources, prompts, lease and health.",
+            "inputSchema": {
+                "type": "object",
+                "properties": {"id": {"type": "string", "description": "The server's id, as find_servers gives it"}},
+                "required": ["id"],
+                "additionalProperties": false,
+            },
+            "outputSchema": {
+                "type": "object",
+                "properties": {"server": {"type": "object"}},
+                "required": ["server"],
+            },
+            "annotations": annotations,
+        }),
+        json!({
+            "name": "get_client_config",
+            "title": "Get a client config",
+            "description": "The config snippet that `mcpreg export --to CLIENT` writes for these servers, ready to merge into the client's MCP config file. Secrets are written as placeholders the client fills from its environment.",
+            "inputSchema": {
+                "type": "object",
+                "properties": {
+                    "ids": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "client": {"type": "string", "enum": export_targets()},
+                },
+                "required": ["ids", "client"],
+                "additionalProperties": false,
+            },
+            "outputSchema": {
+                "type": "object",
+                "properties": {
+                    "client": {"type": "string"},
+                    "config": {},
+                    "skipped": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["client", "config", "skipped"],
+            },
+            "annotations": annotations,
+        }),
+    ]
+}
+
+/// The JSON Schema of a `filters` object: one property per flag of `find`.
+fn filters_schema() -> Value {
+    let many = |what: &str| {
+        json!({"description": what, "oneOf": [
+            {"type": "string"}, {"type": "array", "items": {"type": "string"}}
+        ]})
+    };
+    json!({
+        "type": "object",
+        "description": "Every filter given must hold (as the flags of `mcpreg find`)",
+        "properties": {
+            "tool": many("Offers this tool (all of them, when several)"),
+            "resource": many("Offers this resource URI"),
+            "prompt": many("Offers this prompt"),
+            "capability": many("Has this capability"),
+            "tag": many("Carries this tag (all of them, when several)"),
+            "name": {"type": "string", "description": "Has exactly this name"},
+            "transport": {"type": "string", "enum": ["stdio", "streamable-http", "sse"]},
+            "meta": {"type": "object", "additionalProperties": {"type": "string"},
+                     "description": "Has these metadata keys with these values"},
+            "status": {"type": "string", "enum": ["live", "expired", "any"]},
+            "health": {"description": "Health states to include (default ok and unknown)", "oneOf": [
+                {"type": "string", "enum": ["ok", "down", "unknown", "changed", "any"]},
+                {"type": "array", "items": {"type": "string", "enum": ["ok", "down", "unknown", "changed", "any"]}},
+            ]},
+            "query": {"type": "string", "description": "Rank by relevance to this text"},
+            "limit": {"type": "integer", "minimum": 1},
+        },
+        "additionalProperties": false,
+    })
+}
+
+/// `find`'s flags, parsed from a command line made of a `filters` object.
+#[derive(Parser)]
+#[command(no_binary_name = true, disable_help_flag = true)]
+struct FindLine {
+    #[command(flatten)]
+    find: Find,
+}
+
+/// A tool's arguments, checked: an object of the properties its schema names.
+fn object(
+    arguments: Option<&Map<String, Value>>,
+    allowed: &[&str],
+) -> Result<Map<String, Value>, Refusal> {
+    let arguments = arguments.cloned().unwrap_or_default();
+    if let Some(unknown) = arguments.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown argument {unknown:?}; this tool takes {}",
+            allowed.join(", ")
+        ));
+    }
+    Ok(arguments)
+}
+
+/// `find`'s flags for a `filters` object.
+fn parse_filters(filters: Option<&Value>) -> Result<Find, Refusal> {
+    let mut line: Vec<String> = Vec::new();
+    let filters = match filters {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(map)) => map.clone(),
+        Some(other) => return Err(format!("filters: expected an object, got {other}")),
+    };
+    for (key, value) in &filters {
+        let flag = match key.as_str() {
+            "tool" | "resource" | "prompt" | "capability" | "tag" | "name" | "transport"
+            | "status" | "health" | "query" | "limit" | "meta" => key.as_str(),
+            _ => return Err(format!("filters: unknown filter {key:?}")),
+        };
+        let mut push = |v: String| line.push(format!("--{flag}={v}"));
+        match (flag, value) {
+            ("meta", Value::Object(pairs)) => {
+                for (k, v) in pairs {
+                    match v {
+                        Value::String(v) => push(format!("{k}={v}")),
+                        _ => return Err(format!("filters.meta.{k}: expected a string")),
+                    }
+                }
+            }
+            ("limit", Value::Number(n)) => push(n.to_string()),
+            (_, Value::String(s)) if flag != "meta" && flag != "limit" => push(s.clone()),
+            (
+                "tool" | "resource" | "prompt" | "capability" | "tag" | "health",
+                Value::Array(items),
+            ) => {
+                for item in items {
+                    match item {
+                        Value::String(s) => push(s.clone()),
+                        _ => return Err(format!("filters.{flag}: expected strings")),
+                    }
+                }
+            }
+            _ => return Err(format!("filters.{flag}: {value} is not a valid value")),
+        }
+    }
+    FindLine::try_parse_from(&line)
+        .map(|l| l.find)
+        .map_err(|e| {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("bad filters").trim();
+            format!("filters: {}", first.trim_start_matches("error: "))
+        })
+}
+
+/// The query and the optional ranking a `find` line asks for.
+fn selection(find: &Find) -> Result<(Query, Option<Search>), Refusal> {
+    let query = find.filters.query().map_err(|e| format!("filters: {e}"))?;
+    let search = match &find.query {
+        Some(text) => Some(Search::parse(text).map_err(|e| format!("query: {e}"))?),
+        None => None,
+    };
+    Ok((query, search))
+}
+
+/// The entries `query` selects, ranked by `search` when given; at most `limit`.
+fn select<'e>(
+    entries: &'e [Entry],
+    query: &Query,
+    search: Option<&Search>,
+    limit: Option<usize>,
+    now: Timestamp,
+) -> Vec<(&'e Entry, Option<Ranking>)> {
+    let found: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| query.matches(&e.view(), now))
+        .collect();
+    match search {
+        Some(search) => search
+            .rank(found.iter().copied(), limit)
+            .into_iter()
+            .map(|(i, r)| (found[i], Some(r)))
+            .collect(),
+        None => found
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|e| (e, None))
+            .collect(),
+    }
+}
+
+fn limit_of(value: Option<&Value>) -> Result<Option<usize>, Refusal> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(n) if n >= 1 => Ok(Some(usize::try_from(n).unwrap_or(usize::MAX))),
+            _ => Err(format!("limit: {n} is not a whole number of at least 1")),
+        },
+        Some(other) => Err(format!("limit: expected a number, got {other}")),
+    }
+}
+
+fn string_of<'a>(arguments: &'a Map<String, Value>, key: &str) -> Result<&'a str, Refusal> {
+    match arguments.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(format!("{key}: expected a string, got {other}")),
+        None => Err(format!("{key}: required")),
+    }
+}
+
+pub fn search_tools(
+    entries: &[Entry],
+    arguments: Option<&Map<String, Value>>,
+    now: Timestamp,
+) -> Result<Answer, Refusal> {
+    let arguments = object(arguments, &["query", "limit", "filters"])?;
+    let text = string_of(&arguments, "query")?;
+    let limit = limit_of(arguments.get("limit"))?.unwrap_or(DEFAULT_TOOL_ROWS);
+    let find = parse_filters(arguments.get("filters"))?;
+    let (query, _) = selection(&find)?;
+    let search = Search::parse(text).map_err(|e| format!("query: {e}"))?;
+    let mut rows = Vec::new();
+    for (e, ranking) in select(entries, &query, Some(&search), None, now) {
+        for scored in ranking.map(|r| r.tools).unwrap_or_default() {
+            let Some(tool) = e.tools.iter().find(|t| t.name == scored.name) else {
+                continue;
+            };
+            rows.push(json!({
+                "server_id": e.id, "server_name": e.name, "tool": tool.name,
+                "title": tool.title, "description": tool.description,
+                "inputSchema": tool.input_schema, "score": scored.score,
+            }));
+        }
+    }
+    // Entries come best first and each one's tools best first; a good tool of a
+    // weaker entry still beats a poor tool of a stronger one.
+    rows.sort_by(|a, b| {
+        let score = |r: &Value| r["score"].as_f64().unwrap_or(0.0);
+        score(b).total_cmp(&score(a))
+    });
+    rows.truncate(limit);
+    let text = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} ({}): {}",
+                r["tool"].as_str().unwrap_or(""),
+                r["server_id"].as_str().unwrap_or(""),
+                r["description"].as_str().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>();
+    Ok(Answer {
+        text: rendered(text, "no tool matches"),
+        structured: json!({ "tools": rows }),
+    })
+}
+
+pub fn find_servers(
+    entries: &[Entry],
+    arguments: Option<&Map<String, Value>>,
+    now: Timestamp,
+) -> Result<Answer, Refusal> {
+    let arguments = object(arguments, &["filters"])?;
+    let find = parse_filters(arguments.get("filters"))?;
+    let (query, search) = selection(&find)?;
+    let limit = find.limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let found = select(entries, &query, search.as_ref(), limit, now);
+    let text = found
+        .iter()
+        .map(|(e, _)| {
+            let tools: Vec<&str> = e.tools.iter().map(|t| t.name.as_str()).collect();
+            format!(
+                "{} {} [{}] {}",
+                e.id,
+                e.name,
+                e.transport.kind(),
+                tools.join(",")
+            )
+        })
+        .collect::<Vec<_>>();
+    let servers: Vec<Value> = found.iter().map(|(e, _)| summary(e, now)).collect();
+    Ok(Answer {
+        text: rendered(text, "no server matches"),
+        structured: json!({ "servers": servers }),
+    })
+}
+
+fn summary(e: &Entry, now: Timestamp) -> Value {
+    let lease = match e.lease_state(now) {
+        LeaseState::Unleased => "none",
+        LeaseState::Live { .. } => "live",
+        LeaseState::Expired { .. } => "expired",
+    };
+    let health = match HealthState::of(e.health.as_ref().map(|h| h.status)) {
+        HealthState::Ok => "ok",
+        HealthState::Down => "down",
+        HealthState::Unknown => "unknown",
+        HealthState::Changed => "changed",
+    };
+    json!({
+        "id": e.id, "name": e.name, "description": e.description,
+        "transport": e.transport.kind(),
+        "tools": e.tools.iter().map(|t| &t.name).collect::<Vec<_>>(),
+        "tags": e.tags, "lease": lease,
+        "expires_at": e.lease.map(|l| l.expires_at),
+        "health": health,
+    })
+}
+
+pub fn get_server(
+    entries: &[Entry],
+    arguments: Option<&Map<String, Value>>,
+    secrets: Secrets,
+) -> Result<Answer, Refusal> {
+    let arguments = object(arguments, &["id"])?;
+    let id = string_of(&arguments, "id")?;
+    let e = lookup(entries, id)?;
+    let shown = secrets.answer(e);
+    let text = format!(
+        "{} ({}): {} {}",
+        e.name,
+        e.id,
+        e.transport.kind(),
+        e.description.as_deref().unwrap_or("")
+    );
+    Ok(Answer {
+        text: text.trim_end().to_owned(),
+        structured: json!({ "server": shown }),
+    })
+}
+
+pub fn get_client_config(
+    entries: &[Entry],
+    arguments: Option<&Map<String, Value>>,
+    secrets: Secrets,
+) -> Result<Answer, Refusal> {
+    let arguments = object(arguments, &["ids", "client"])?;
+    let client = string_of(&arguments, "client")?;
+    let to = ExportTo::from_str(client, false).map_err(|_| {
+        format!(
+            "client: {client:?} is not one of {}",
+            export_targets().join(", ")
+        )
+    })?;
+    let ids = match arguments.get("ids") {
+        Some(Value::Array(ids)) if !ids.is_empty() => ids,
+        Some(Value::Array(_)) => return Err("ids: give at least one id".into()),
+        Some(other) => return Err(format!("ids: expected an array of ids, got {other}")),
+        None => return Err("ids: required".into()),
+    };
+    let mut chosen = Vec::new();
+    for id in ids {
+        let Value::String(id) = id else {
+            return Err(format!("ids: {id} is not a string"));
+        };
+        chosen.push(secrets.config(lookup(entries, id)?, to));
+    }
+    let written = export_new(to, chosen)?;
+    let text = String::from_utf8_lossy(&written.bytes).into_owned();
+    // JSON configs are given as JSON; TOML and YAML ones as their text.
+    let config = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()));
+    Ok(Answer {
+        text,
+        structured: json!({
+            "client": client,
+            "config": config,
+            "skipped": written.skipped,
+        }),
+    })
+}
+
+/// The names `export --to` takes.
+fn export_targets() -> Vec<String> {
+    ExportTo::value_variants()
+        .iter()
+        .map(|t| t.name())
+        .collect()
+}
+
+fn lookup<'e>(entries: &'e [Entry], id: &str) -> Result<&'e Entry, Refusal> {
+    entries
+        .binary_search_by(|e| e.id.as_str().cmp(id))
+        .map(|i| &entries[i])
+        .map_err(|_| format!("id: no server with id {id:?}"))
+}
+
+fn rendered(lines: Vec<String>, none: &str) -> String {
+    if lines.is_empty() {
+        none.to_owned()
+    } else {
+        lines.join("\n")
+    }
+}
