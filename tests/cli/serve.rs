@@ -87,6 +87,7 @@ fn python_sdk_client_lists_and_calls_every_tool_in_both_eras(reg: &Reg) {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/py_sdk_client.py");
     for (mode, version) in [("auto", "2026-07-28"), ("legacy", "2025-11-25")] {
         let out = Command::new(&python)
+            .envs(reg.env.iter().map(|(k, v)| (k, v)))
             .arg(&script)
             .args([mode, crate::support::BIN, reg.location(), &files])
             .output()
@@ -146,6 +147,7 @@ fn python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras(reg: &
         .enumerate()
     {
         let mut client = Command::new(&python)
+            .envs(reg.env.iter().map(|(k, v)| (k, v)))
             .arg(&script)
             .args([mode, crate::support::BIN, reg.location(), &files, "watch"])
             .stdout(Stdio::piped())

@@ -15,10 +15,22 @@ with the notifications received.
 """
 
 import json
+import os
 import sys
 
 import anyio
 from mcp import Client, StdioServerParameters
+
+
+def mcpreg_env():
+    """The SDK starts a server with a small default environment; the registry's
+    own settings (MCPREG_*, e.g. the secure etcd's certificates and password)
+    must reach `mcpreg serve` too."""
+    from mcp.client.stdio import get_default_environment
+
+    env = get_default_environment()
+    env.update({k: v for k, v in os.environ.items() if k.startswith("MCPREG_")})
+    return env
 
 
 def answer(result):
@@ -30,7 +42,7 @@ def answer(result):
 
 
 async def main(mode, mcpreg, registry, entry_id):
-    server = StdioServerParameters(command=mcpreg, args=["--registry", registry, "serve"])
+    server = StdioServerParameters(command=mcpreg, args=["--registry", registry, "serve"], env=mcpreg_env())
     async with Client(server, mode=mode) as client:
         listed = await client.list_tools()
         calls = {
@@ -62,7 +74,7 @@ def method_of(message):
 
 
 async def watch(mode, mcpreg, registry, entry_id):
-    server = StdioServerParameters(command=mcpreg, args=["--registry", registry, "serve"])
+    server = StdioServerParameters(command=mcpreg, args=["--registry", registry, "serve"], env=mcpreg_env())
     send, received = anyio.create_memory_object_stream(100)
 
     async def on_message(message):
