@@ -173,9 +173,17 @@ impl Listener {
         } else {
             Bytes::new()
         };
-        self.mcp
+        let ends_session = parts.method == Method::DELETE;
+        let mut response = self
+            .mcp
             .handle(Request::from_parts(parts, Full::new(body)))
-            .await
+            .await;
+        // The SDK answers a session's end 202; the Python SDK takes anything
+        // but 200 and 204 for a failure and warns. Nothing follows: 204.
+        if ends_session && response.status() == StatusCode::ACCEPTED {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+        }
+        response
     }
 }
 
