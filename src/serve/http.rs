@@ -154,6 +154,9 @@ impl Listener {
         if let Err(refused) = self.guard.check(request.headers()) {
             return *refused;
         }
+        // The one place paths are routed. Other endpoints of the listener (the
+        // registry API's `GET /v0.1/...`, answered from the snapshot through
+        // `json_response`) join as arms here, behind the same guard.
         match request.uri().path() {
             MCP_PATH => self.mcp(request).await,
             _ => text(StatusCode::NOT_FOUND, "Not Found"),
