@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Stdio};
 
-on_both_backends!(own_probe_of_the_http_face_is_ok,);
+on_both_backends!(own_probe_of_the_http_face_is_ok_in_both_eras,);
 
 /// `mcpreg serve --http 127.0.0.1:0 EXTRA...`, running, and where it listens.
 pub struct HttpServe {
@@ -719,33 +719,105 @@ fn sigint_ends_it_with_0() {
     assert_eq!(serve.child.wait().expect("serve exits").code(), Some(0));
 }
 
-fn own_probe_of_the_http_face_is_ok(reg: &Reg) {
-    one_server(reg);
+/// A loopback proxy in front of `serve --http` that makes it look like a
+/// server of the 2025 era: `server/discover` gets -32601, as such a server
+/// answers it; every other request goes through, one connection each.
+struct OldEraProxy {
+    addr: SocketAddr,
+}
+
+impl OldEraProxy {
+    fn start(upstream: SocketAddr) -> OldEraProxy {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let addr = listener.local_addr().expect("the proxy's address");
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                std::thread::spawn(move || Self::relay(client, upstream));
+            }
+        });
+        OldEraProxy { addr }
+    }
+
+    fn relay(mut client: TcpStream, upstream: SocketAddr) {
+        let _ = client.set_read_timeout(Some(HANG));
+        let mut reader = BufReader::new(client.try_clone().expect("clone"));
+        let mut head = Vec::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            let lower = line.to_ascii_lowercase();
+            if let Some(n) = lower.strip_prefix("content-length:") {
+                length = n.trim().parse().unwrap_or(0);
+            }
+            if !lower.starts_with("connection:") {
+                head.push(line);
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        if String::from_utf8_lossy(&body).contains("\"server/discover\"") {
+            let id =
+                serde_json::from_slice::<Value>(&body).map_or(Value::Null, |m| m["id"].clone());
+            let error = json!({"jsonrpc": "2.0", "id": id,
+                               "error": {"code": -32601, "message": "Method not found"}})
+            .to_string();
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{error}",
+                error.len()
+            );
+            let _ = client.write_all(answer.as_bytes());
+            return;
+        }
+        let Ok(mut server) = TcpStream::connect(upstream) else {
+            return;
+        };
+        let mut request = head.concat();
+        request.push_str("Connection: close\r\n\r\n");
+        let mut request = request.into_bytes();
+        request.extend_from_slice(&body);
+        if server.write_all(&request).is_ok() {
+            let _ = std::io::copy(&mut server, &mut client);
+        }
+    }
+}
+
+/// `register --introspect` and `health --probe` of the HTTP face: directly
+/// (the probe's first choice, 2026-07-28), and through the proxy that makes it
+/// look like a server of the 2025 era (the probe falls back to `initialize`).
+fn own_probe_of_the_http_face_is_ok_in_both_eras(reg: &Reg) {
     let serve = HttpServe::start(reg, &[]);
-    let id = reg
-        .run(&[
-            "register",
-            "--introspect",
-            "--name",
-            "registry",
-            "--url",
-            &serve.url,
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_owned();
-    let entry = reg.entry(&id);
-    let tools: Vec<&str> = entry["tools"]
-        .as_array()
-        .expect("tools")
-        .iter()
-        .filter_map(|t| t["name"].as_str())
-        .collect();
-    assert_eq!(tools, crate::serve::FOUR_TOOLS);
-    let probed = reg.run(&["health", "--probe", &id, "--json"]).ok();
-    let health: Value = serde_json::from_str(&probed.stdout).expect("JSON");
-    let text = health.to_string();
-    assert!(text.contains("\"ok\""), "{text}");
-    assert!(text.contains("2026-07-28"), "{text}");
+    let proxy = OldEraProxy::start(serve.addr);
+    let old = format!("http://{}/mcp", proxy.addr);
+    for (name, url, version) in [
+        ("registry", serve.url.as_str(), "2026-07-28"),
+        ("registry-2025", old.as_str(), "2025-11-25"),
+    ] {
+        let id = reg
+            .run(&["register", "--introspect", "--name", name, "--url", url])
+            .ok()
+            .stdout
+            .trim()
+            .to_owned();
+        let entry = reg.entry(&id);
+        let tools: Vec<&str> = entry["tools"]
+            .as_array()
+            .expect("tools")
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert_eq!(tools, crate::serve::FOUR_TOOLS, "{name}");
+        reg.run(&["health", "--probe", &id, "--json"]).ok();
+        let health = &reg.entry(&id)["health"];
+        assert_eq!(health["status"], "ok", "{name}: {health}");
+        assert_eq!(health["protocol_version"], version, "{name}: {health}");
+    }
+    assert_eq!(serve.terminate(), Some(0));
 }
