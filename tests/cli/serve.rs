@@ -44,7 +44,7 @@ fn names_of(tools: &Value) -> Vec<&str> {
 }
 
 /// A registry of a stdio server holding a secret and an HTTP server tagged prod.
-fn two_servers(reg: &Reg) -> (String, String) {
+pub fn two_servers(reg: &Reg) -> (String, String) {
     let files = reg.register(
         "files",
         &[
@@ -75,7 +75,7 @@ fn two_servers(reg: &Reg) -> (String, String) {
     (files, web)
 }
 
-fn python() -> Option<PathBuf> {
+pub fn python() -> Option<PathBuf> {
     let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".peers/py/bin/python");
     let ready = Command::new(&python)
         .args(["-c", "import mcp"])

@@ -458,6 +458,45 @@ fn a_token_is_required_once_given() {
 }
 
 #[test]
+fn the_python_sdk_client_brings_the_token_in_both_eras() {
+    let Some(python) = crate::serve::python() else {
+        return;
+    };
+    let reg = Reg::new();
+    let (files, _) = crate::serve::two_servers(&reg);
+    let token_file = reg.folder().join("token");
+    std::fs::write(&token_file, "py-t0ken\n").expect("write the token");
+    let serve = HttpServe::start(&reg, &["--token", token_file.to_str().expect("utf-8")]);
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/py_sdk_client.py");
+    let client = |mode: &str, token: &str| {
+        std::process::Command::new(&python)
+            .env("MCPREG_TEST_TOKEN", token)
+            .arg(&script)
+            .args([mode, serve.url.as_str(), reg.location(), &files])
+            .output()
+            .expect("run the Python client")
+    };
+    for (mode, version) in [("auto", "2026-07-28"), ("legacy", "2025-11-25")] {
+        let out = client(mode, "py-t0ken");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Value = serde_json::from_str(&stdout).expect("the client prints JSON");
+        assert_eq!(got["protocol_version"], version, "{mode}");
+        assert_eq!(
+            got["calls"]["get_server"]["structured"]["server"]["id"],
+            files.as_str()
+        );
+        let refused = client(mode, "not-the-t0ken");
+        assert!(!refused.status.success(), "{mode}: served a wrong token");
+    }
+}
+
+#[test]
 fn a_bad_host_or_origin_gets_403() {
     let reg = Reg::new();
     one_server(&reg);

@@ -5,7 +5,8 @@ Usage: py_sdk_client.py MODE SERVER REGISTRY ID [watch]
   MODE     auto (the SDK's default: server/discover, 2026-07-28) or legacy
            (the initialize handshake, 2025-11-25)
   SERVER   the mcpreg binary, started as `mcpreg --registry REGISTRY serve` over
-           stdio; or the http:// URL of a running `mcpreg serve --http`
+           stdio; or the http:// URL of a running `mcpreg serve --http` (with
+           the bearer token in MCPREG_TEST_TOKEN if it wants one)
   ID       an entry of the registry to ask get_server and get_client_config for
 
 Prints one JSON object: the negotiated version, the tools as listed, and each
@@ -37,8 +38,16 @@ def mcpreg_env():
 
 
 def server_of(target, registry):
+    """A URL is reached over Streamable HTTP, with `Authorization: Bearer
+    $MCPREG_TEST_TOKEN` when that is set; anything else is the binary to start."""
     if target.startswith("http://"):
-        return target
+        token = os.environ.get("MCPREG_TEST_TOKEN")
+        if not token:
+            return target
+        from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+        return streamable_http_client(target, http_client=http)
     return StdioServerParameters(command=target, args=["--registry", registry, "serve"], env=mcpreg_env())
 
 
