@@ -350,6 +350,9 @@ fn bad_input_gets_the_error_of_its_kind(reg: &Reg) {
     );
     let unknown = session.request("tools/call", json!({"name": "rm_rf", "arguments": {}}));
     assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+    let no_name = session.request("tools/call", json!({"arguments": {}}));
+    assert_eq!(no_name["error"]["code"], -32602, "{no_name}");
+    assert_eq!(no_name["id"], session.next_id, "{no_name}");
     for (tool, arguments) in [
         ("get_server", json!({})),
         ("get_server", json!({"id": 5})),
