@@ -670,6 +670,44 @@ fn connections_beyond_the_bound_get_503() {
 }
 
 #[test]
+fn sessions_are_bounded() {
+    let reg = Reg::new();
+    let serve = HttpServe::start(&reg, &[]);
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"}}})
+    .to_string();
+    // The server's MAX_SESSIONS.
+    let sessions: Vec<String> = (0..1024)
+        .map(|n| {
+            let reply = serve.post(&init, &[]);
+            assert_eq!(reply.status, 200, "session {n}: {reply:?}");
+            reply
+                .header("mcp-session-id")
+                .expect("a session id")
+                .to_owned()
+        })
+        .collect();
+    let refused = serve.post(&init, &[]);
+    assert_eq!(refused.status, 503, "{refused:?}");
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    // The new era has no sessions: it is served all the same.
+    assert!(serve.answers());
+    let end = serve.exchange(
+        format!(
+            "DELETE /mcp HTTP/1.1\r\nHost: {}\r\nMcp-Session-Id: {}\r\nConnection: close\r\n\r\n",
+            serve.addr, sessions[0]
+        )
+        .as_bytes(),
+    );
+    assert_eq!(end.status, 204);
+    eventually("an ended session makes room", || {
+        serve.post(&init, &[]).status == 200
+    });
+    assert_eq!(serve.terminate(), Some(0));
+}
+
+#[test]
 fn slow_clients_are_disconnected() {
     // Answers of several MiB, so that a client that does not read stalls the
     // server's writes.
