@@ -92,10 +92,8 @@ pub async fn serve(
         // rmcp's list of names cannot say (any IP address is fine as a Host).
         .disable_allowed_hosts()
         .with_max_request_body_bytes(MAX_BODY)
-        .with_json_response(true)
-        // Keep-alive comments on event streams also tell a client that stopped
-        // reading from one that waits.
-        .with_sse_keep_alive(Some(options.client_timeout.min(Duration::from_secs(15))));
+        // Simple answers of the new era as plain JSON: no event stream to parse.
+        .with_json_response(true);
     let sessions = Arc::new(LocalSessionManager::default());
     let shared = Arc::new(Listener {
         mcp: StreamableHttpService::new(
