@@ -9,11 +9,8 @@
 //! is hardened against hostile servers.
 
 pub mod http;
-pub mod resources;
-// The HTTP listener of `serve --http` routes GET /v0.1/* here; until it is
-// merged, nothing but the tests calls it.
-#[allow(dead_code)]
 pub mod registry_api;
+pub mod resources;
 pub mod secrets;
 mod stdio;
 pub mod tools;
