@@ -1169,16 +1169,9 @@ mod tests {
     #[test]
     fn no_request_target_panics_and_every_answer_has_the_api_shape() {
         let entries = variety();
-        let key = prop::sample::select(vec![
-            "cursor",
-            "limit",
-            "search",
-            "updated_since",
-            "version",
-            "include_deleted",
-            "other",
-            "",
-        ]);
+        let mut keys = KNOWN.to_vec();
+        keys.extend(["other", ""]);
+        let key = prop::sample::select(keys);
         let value = prop_oneof![
             ".{0,12}",
             "[0-9%+:.TZ-]{0,30}",
