@@ -59,7 +59,8 @@ pub fn name_problem(name: &str) -> Option<String> {
     })
 }
 
-fn registry_name(e: &Entry, namespace: &str) -> String {
+/// The server.json `name` of `e` (the rule in the module comment).
+pub fn registry_name(e: &Entry, namespace: &str) -> String {
     if name_problem(&e.name).is_none() {
         return e.name.clone();
     }
@@ -80,6 +81,16 @@ fn registry_name(e: &Entry, namespace: &str) -> String {
     let max = 200usize.saturating_sub(namespace.len() + 1);
     let local: String = local.chars().take(max.max(1)).collect();
     format!("{namespace}/{local}")
+}
+
+/// The server.json `version` of `e`: its own, at most 255 characters, or `0.0.0`.
+pub fn registry_version(e: &Entry) -> String {
+    e.version
+        .as_deref()
+        .unwrap_or("0.0.0")
+        .chars()
+        .take(255)
+        .collect()
 }
 
 fn clip(text: &str) -> String {
@@ -108,14 +119,7 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
     doc.insert("$schema".into(), json!(SCHEMA_URL));
     doc.insert("name".into(), json!(name));
     doc.insert("description".into(), json!(description));
-    let version: String = e
-        .version
-        .as_deref()
-        .unwrap_or("0.0.0")
-        .chars()
-        .take(255)
-        .collect();
-    doc.insert("version".into(), json!(version));
+    doc.insert("version".into(), json!(registry_version(e)));
     doc.extend(rest);
     doc.shift_remove("remotes");
     doc.shift_remove("packages");

@@ -11,7 +11,8 @@
 //! are bounded in number (503 beyond) and in time: a client that is slow to
 //! send its request, or stops reading the answer, is disconnected.
 
-use super::Registry;
+use super::{Registry, registry_api};
+use crate::catalog::Timestamp;
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode, header};
 use http_body_util::combinators::BoxBody;
@@ -73,6 +74,8 @@ pub fn bind(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
 
 /// The state every connection shares.
 struct Listener {
+    /// The registry API's view of the snapshot (`/v0.1/*`).
+    registry: Registry,
     mcp: StreamableHttpService<Registry, LocalSessionManager>,
     sessions: Arc<LocalSessionManager>,
     guard: Guard,
@@ -96,6 +99,7 @@ pub async fn serve(
         .with_json_response(true);
     let sessions = Arc::new(LocalSessionManager::default());
     let shared = Arc::new(Listener {
+        registry: registry.clone(),
         mcp: StreamableHttpService::new(
             move || Ok(registry.for_session()),
             sessions.clone(),
@@ -168,8 +172,28 @@ impl Listener {
         // `json_response`) join as arms here, behind the same guard.
         match request.uri().path() {
             MCP_PATH => self.mcp(request).await,
+            path if path.starts_with("/v0.1/") => self.registry_api(&request),
             _ => text(StatusCode::NOT_FOUND, "Not Found"),
         }
+    }
+
+    /// `/v0.1/*`: the registry API v0.1, read-only, from the latest snapshot.
+    fn registry_api(&self, request: &Request<Incoming>) -> Response<Body> {
+        if request.method() != Method::GET {
+            let error =
+                json!({"error": "Method not allowed: this registry API is read-only (GET)"});
+            let mut response = json_response(StatusCode::METHOD_NOT_ALLOWED, &error);
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("GET"));
+            return response;
+        }
+        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        let snapshot = self.registry.snapshot.borrow().clone();
+        let (status, body) =
+            registry_api::respond(target, &snapshot, Timestamp::now(), self.registry.secrets);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        json_response(status, &body)
     }
 
     /// `/mcp`: the body is read here (bounded in bytes and time) and checked to

@@ -9,6 +9,7 @@
 //! is hardened against hostile servers.
 
 pub mod http;
+pub mod registry_api;
 pub mod resources;
 pub mod secrets;
 mod stdio;

@@ -1,12 +1,17 @@
-//! `register --from URL`: a registry API v0.1 on loopback, shaped as the official
-//! OpenAPI document says (tests/data/registry-openapi.yaml): pages followed to the
-//! end, the filters passed on, and a bad page, an error status or a server that
-//! never answers registering nothing.
+//! The registry API v0.1 of the official OpenAPI document
+//! (tests/data/registry-openapi.yaml), both ways.
+//!
+//! `register --from URL` against a fake on loopback: pages followed to the end,
+//! the filters passed on, and a bad page, an error status or a server that never
+//! answers registering nothing. `serve --http` as the registry: read by `curl`,
+//! every answer checked against the document, read back by `register --from`, and
+//! a `register` in the next page, on both backends.
 
-use crate::support::Reg;
+use crate::support::{HANG, Reg, eventually};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 /// What the fake answers to a request line's target: a status and a body, or
@@ -58,17 +63,25 @@ const OPENAPI: &str = concat!(
 /// Where `page` departs from a `ServerList` as the official OpenAPI document
 /// defines it.
 fn departures(page: &str) -> Vec<String> {
+    departures_from("ServerList", page)
+}
+
+/// Where `text` departs from the document's component schema `component`.
+fn departures_from(component: &str, text: &str) -> Vec<String> {
     let doc: Value = serde_yaml::from_str(&std::fs::read_to_string(OPENAPI).unwrap()).unwrap();
     let schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$ref": "#/components/schemas/ServerList",
+        "$ref": format!("#/components/schemas/{component}"),
         "components": doc["components"],
     });
-    let validator = jsonschema::validator_for(&schema).expect("the ServerList schema compiles");
-    let value: Value = serde_json::from_str(page).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles");
+    let value: Value = serde_json::from_str(text).unwrap();
     validator
         .iter_errors(&value)
-        .map(|e| e.to_string())
+        .map(|e| format!("{e} at {}", e.instance_path()))
         .collect()
 }
 
@@ -309,3 +322,275 @@ fn a_bad_page_an_error_status_or_silence_registers_nothing() {
         .code(2)
         .stderr_has("--search");
 }
+
+/// `mcpreg serve --http 127.0.0.1:0` on `reg`, ended when dropped.
+struct Served {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, as the server announced it.
+    base: String,
+}
+
+impl Served {
+    fn start(reg: &Reg, extra: &[&str]) -> Served {
+        let mut args = vec!["serve", "--http", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut child = reg
+            .cmd(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start mcpreg serve --http");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(HANG).expect("serve announces its URL");
+        let base = line
+            .trim()
+            .strip_suffix("/mcp")
+            .unwrap_or_else(|| panic!("serve announced {line:?}"))
+            .to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+        Served { child, base }
+    }
+
+    /// `curl` of `target`: the status and the body.
+    fn get(&self, target: &str) -> (u16, String) {
+        curl(&["-sS", "--max-time", "60", &format!("{}{target}", self.base)])
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `curl ARGS -w STATUS`: the status and the body.
+fn curl(args: &[&str]) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(args)
+        .args(["-w", "\n%{http_code}"])
+        .output()
+        .expect("curl is installed");
+    assert!(out.status.success(), "curl {args:?}: {out:?}");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let (body, status) = text.rsplit_once('\n').expect("a status line");
+    (status.parse().expect("a status"), body.to_owned())
+}
+
+/// The answer to `target`, checked: 200 and the document's `component`.
+fn conforming(served: &Served, target: &str, component: &str) -> Value {
+    let (status, body) = served.get(target);
+    assert_eq!(status, 200, "GET {target}: {body}");
+    let errors = departures_from(component, &body);
+    assert!(errors.is_empty(), "GET {target}: {errors:?} in {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Every page of the listing under `query`, `limit` at a time, each checked.
+fn all_pages(served: &Served, query: &str, limit: usize) -> Vec<Value> {
+    let mut servers = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..1000 {
+        let mut target = format!("/v0.1/servers?limit={limit}{query}");
+        if let Some(c) = &cursor {
+            target.push_str(&format!(
+                "&cursor={}",
+                c.replace('/', "%2F").replace(':', "%3A")
+            ));
+        }
+        let page = conforming(served, &target, "ServerList");
+        let items = page["servers"].as_array().unwrap();
+        assert!(items.len() <= limit, "{page}");
+        assert_eq!(page["metadata"]["count"], items.len());
+        servers.extend(items.iter().cloned());
+        match page["metadata"]["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return servers,
+        }
+    }
+    panic!("the pages never end");
+}
+
+/// Three servers of three kinds, with secrets; their ids.
+fn three_servers(reg: &Reg) -> Vec<String> {
+    let files = reg
+        .run(&[
+            "register",
+            "--name",
+            "io.github.me/files",
+            "--version",
+            "1.2.0",
+            "--description",
+            "Files",
+            "--tag",
+            "local",
+            "--env",
+            "FILES_TOKEN=s3cret-env",
+            "--",
+            "npx",
+            "-y",
+            "@me/files@1.2.0",
+            "/data",
+        ])
+        .ok()
+        .stdout;
+    let search = reg
+        .run(&[
+            "register",
+            "--name",
+            "search",
+            "--url",
+            "http://127.0.0.1:9/mcp",
+            "--header",
+            "Authorization=Bearer s3cret-header",
+            "--ttl",
+            "1h",
+        ])
+        .ok()
+        .stdout;
+    let local = reg.register("notes tool", &["--tool", "write_note=Write a note"]);
+    let mut ids = vec![files.trim().to_owned(), search.trim().to_owned(), local];
+    ids.sort();
+    ids
+}
+
+fn served_by_curl_conforms_and_register_from_reads_it_back(reg: &Reg) {
+    let ids = three_servers(reg);
+    let served = Served::start(reg, &[]);
+    let listing = all_pages(&served, "", 1);
+    let mut got: Vec<String> = listing
+        .iter()
+        .map(|s| {
+            s["server"]["_meta"]["mcpreg"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, ids, "each entry once");
+    let text = serde_json::to_string(&listing).unwrap();
+    assert!(!text.contains("s3cret"), "a secret leaks: {text}");
+    let names: Vec<&str> = listing
+        .iter()
+        .map(|s| s["server"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "io.github.me/files",
+            "local.mcpreg/notes-tool",
+            "local.mcpreg/search"
+        ]
+    );
+    for s in &listing {
+        let official = &s["_meta"]["io.modelcontextprotocol.registry/official"];
+        assert_eq!(official["status"], "active", "{s}");
+        assert_eq!(official["isLatest"], true, "{s}");
+    }
+    // One server's versions, and one version, by the URL-encoded name.
+    let versions = conforming(
+        &served,
+        "/v0.1/servers/io.github.me%2Ffiles/versions",
+        "ServerList",
+    );
+    assert_eq!(
+        versions["servers"].as_array().unwrap().len(),
+        1,
+        "{versions}"
+    );
+    let one = conforming(
+        &served,
+        "/v0.1/servers/local.mcpreg%2Fsearch/versions/latest",
+        "ServerResponse",
+    );
+    assert_eq!(one["server"]["remotes"][0]["url"], "http://127.0.0.1:9/mcp");
+    assert_eq!(
+        one["server"]["remotes"][0]["headers"],
+        json!([{"name": "Authorization", "isSecret": true}])
+    );
+    for (target, status) in [
+        ("/v0.1/servers/io.github.me%2Fnone/versions", 404),
+        ("/v0.1/servers/io.github.me%2Ffiles/versions/9.9.9", 404),
+        ("/v0.1/servers?limit=101", 400),
+        ("/v0.1/servers?updated_since=yesterday", 400),
+    ] {
+        let (got, body) = served.get(target);
+        assert_eq!(got, status, "GET {target}: {body}");
+        let error: Value = serde_json::from_str(&body).unwrap();
+        assert!(
+            error["error"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+    }
+    let (status, _) = curl(&[
+        "-sS",
+        "-X",
+        "POST",
+        &format!("{}/v0.1/servers", served.base),
+    ]);
+    assert_eq!(status, 405, "the registry API is read-only");
+
+    // Another registry reads it all back with `register --from`.
+    let mirror = Reg::new();
+    mirror
+        .run(&["register", "--from", &served.base, "--tag", "mirror"])
+        .ok();
+    assert_eq!(mirror.ids(), ids);
+    for id in &ids {
+        let (theirs, ours) = (mirror.entry(id), reg.entry(id));
+        for field in ["name", "description", "version", "tools"] {
+            assert_eq!(theirs[field], ours[field], "{id}: {field}");
+        }
+        let mut transport = ours["transport"].clone();
+        for secrets in ["env", "headers"] {
+            if let Some(Value::Object(map)) = transport.get_mut(secrets) {
+                for v in map.values_mut() {
+                    *v = json!("<redacted>");
+                }
+            }
+        }
+        assert_eq!(
+            theirs["transport"], transport,
+            "{id}: secrets are not served"
+        );
+        // --tag adds to the tags the entry came with.
+        let mut tags = ours["tags"].as_array().unwrap().clone();
+        tags.push(json!("mirror"));
+        assert_eq!(theirs["tags"], Value::Array(tags), "{id}");
+    }
+
+    // A register in the served registry is in the next page.
+    let added = reg.register("io.example/late", &[]);
+    eventually("the new entry is served", || {
+        let (_, body) = served.get("/v0.1/servers?search=late");
+        body.contains(&added)
+    });
+    let page = conforming(
+        &served,
+        "/v0.1/servers?search=LATE&version=latest",
+        "ServerList",
+    );
+    assert_eq!(page["servers"][0]["server"]["name"], "io.example/late");
+}
+
+fn show_secrets_serves_the_values(reg: &Reg) {
+    three_servers(reg);
+    let served = Served::start(reg, &["--show-secrets"]);
+    let text = serde_json::to_string(&all_pages(&served, "", 100)).unwrap();
+    assert!(
+        text.contains("s3cret-env") && text.contains("s3cret-header"),
+        "{text}"
+    );
+}
+
+on_both_backends!(
+    served_by_curl_conforms_and_register_from_reads_it_back,
+    show_secrets_serves_the_values,
+);
