@@ -55,7 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio or HTTP')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -428,6 +428,11 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             break
         }
         'mcpreg;serve' {
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve Streamable HTTP at http://ADDR/mcp instead of stdio; ADDR is IP:PORT (port 0 picks a free one). Anything but a loopback address needs --token or --no-auth')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Require `Authorization: Bearer TOKEN` on every request, TOKEN being the contents of FILE (a regular file; surrounding whitespace is ignored)')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'A host name clients use to reach the server, accepted in `Host` and `Origin` besides localhost and IP addresses (repeatable; guards against DNS rebinding)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most HTTP connections served at once; more are answered 503')
+            [CompletionResult]::new('--client-timeout', '--client-timeout', [CompletionResultType]::ParameterName, 'How long a client may take to send its request, or stall reading the answer, before its connection is closed')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
@@ -441,6 +446,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('--etcd-user', '--etcd-user', [CompletionResultType]::ParameterName, 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file')
             [CompletionResult]::new('--etcd-password-file', '--etcd-password-file', [CompletionResultType]::ParameterName, 'File holding the etcd user''s password (one line), instead of MCPREG_ETCD_PASSWORD')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Answer with the values of `env` and `headers` (tokens, keys) instead of "<redacted>"')
+            [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'Serve a non-loopback address without a token (anyone who can reach it can read the registry)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
             [CompletionResult]::new('--yaml', '--yaml', [CompletionResultType]::ParameterName, 'Shorthand for --format yaml')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
@@ -581,7 +587,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcpreg' -ScriptBlock {
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Accept the tools servers offer now as their pinned set')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the matching servers, then one event per change as it happens')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the config files of MCP clients, or server.json, from the entries that match')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registry to agents as an MCP server, over stdio or HTTP')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Export the matching servers into every MCP client installed for this user')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')

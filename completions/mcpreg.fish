@@ -57,7 +57,7 @@ complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "health" -d 'Lease and
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "pin" -d 'Accept the tools servers offer now as their pinned set'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
-complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "serve" -d 'Serve the registry to agents as an MCP server, over stdio'
+complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "serve" -d 'Serve the registry to agents as an MCP server, over stdio or HTTP'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "sync" -d 'Export the matching servers into every MCP client installed for this user'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
 complete -c mcpreg -n "__fish_mcpreg_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -435,6 +435,11 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -l yaml -d 'Shorth
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s v -l verbose -d 'Say what is being done, on stderr'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l http -d 'Serve Streamable HTTP at http://ADDR/mcp instead of stdio; ADDR is IP:PORT (port 0 picks a free one). Anything but a loopback address needs --token or --no-auth' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l token -d 'Require `Authorization: Bearer TOKEN` on every request, TOKEN being the contents of FILE (a regular file; surrounding whitespace is ignored)' -r -F
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l allow-host -d 'A host name clients use to reach the server, accepted in `Host` and `Origin` besides localhost and IP addresses (repeatable; guards against DNS rebinding)' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l max-connections -d 'Most HTTP connections served at once; more are answered 503' -r
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l client-timeout -d 'How long a client may take to send its request, or stall reading the answer, before its connection is closed' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -s r -l registry -d 'Registry location: a file ending .json, .yaml or .yml, or etcd[s]://[USER@]HOST:PORT[,HOST:PORT...]/PREFIX [default: <data dir>/mcpreg/registry.json]' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'Full entries as JSON'
@@ -451,6 +456,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l etcd-key -d 'Key
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l etcd-user -d 'etcd user to authenticate as; the password comes from MCPREG_ETCD_PASSWORD or --etcd-password-file' -r
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l etcd-password-file -d 'File holding the etcd user\'s password (one line), instead of MCPREG_ETCD_PASSWORD' -r -F
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l show-secrets -d 'Answer with the values of `env` and `headers` (tokens, keys) instead of "<redacted>"'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l no-auth -d 'Serve a non-loopback address without a token (anyone who can reach it can read the registry)'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l json -d 'Shorthand for --format json'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -l yaml -d 'Shorthand for --format yaml'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand serve" -s q -l quiet -d 'Print nothing but data and errors'
@@ -580,7 +586,7 @@ complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "pin" -d 'Accept the tools servers offer now as their pinned set'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "watch" -d 'Print the matching servers, then one event per change as it happens'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "export" -d 'Write the config files of MCP clients, or server.json, from the entries that match'
-complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "serve" -d 'Serve the registry to agents as an MCP server, over stdio'
+complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "serve" -d 'Serve the registry to agents as an MCP server, over stdio or HTTP'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "sync" -d 'Export the matching servers into every MCP client installed for this user'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "scan" -d 'Find MCP servers on a network: a TCP sweep, then the MCP probe on open ports'
 complete -c mcpreg -n "__fish_mcpreg_using_subcommand help; and not __fish_seen_subcommand_from register run heartbeat deregister list show find prune health pin watch export serve sync scan completions man help" -f -a "completions" -d 'Print a shell completion script'

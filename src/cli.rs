@@ -525,22 +525,77 @@ pub struct Watch {
     pub debounce: Duration,
 }
 
-/// Serve the registry to agents as an MCP server, over stdio.
+/// Serve the registry to agents as an MCP server, over stdio or HTTP.
 ///
 /// Four read-only tools (search_tools, find_servers, get_server,
 /// get_client_config) answer from an in-memory copy of the registry that follows
 /// every change. Never writes the registry. The values of `env` and `headers` are
-/// answered as "<redacted>" unless --show-secrets. Ends at the end of its input, or
-/// on SIGINT or SIGTERM (exit 0).
+/// answered as "<redacted>" unless --show-secrets. Over stdio it ends at the end of
+/// its input; with --http it serves Streamable HTTP at /mcp (both protocol eras)
+/// and prints that URL on stdout. Either ends on SIGINT or SIGTERM (exit 0).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  mcpreg serve\n  claude mcp add registry -- mcpreg serve\n  mcpreg register --introspect --name registry -- mcpreg serve"
+    after_help = "Examples:\n  mcpreg serve\n  claude mcp add registry -- mcpreg serve\n  mcpreg register --introspect --name registry -- mcpreg serve\n  mcpreg serve --http 127.0.0.1:7333\n  mcpreg serve --http 0.0.0.0:7333 --token /etc/mcpreg/token --allow-host registry.example.com"
 )]
 pub struct Serve {
     /// Answer with the values of `env` and `headers` (tokens, keys) instead of
     /// "<redacted>"
     #[arg(long)]
     pub show_secrets: bool,
+
+    /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio; ADDR is IP:PORT
+    /// (port 0 picks a free one). Anything but a loopback address needs --token or
+    /// --no-auth
+    #[arg(long, env = "MCPREG_SERVE_HTTP", value_name = "ADDR")]
+    pub http: Option<String>,
+
+    /// Require `Authorization: Bearer TOKEN` on every request, TOKEN being the
+    /// contents of FILE (a regular file; surrounding whitespace is ignored)
+    #[arg(
+        long,
+        env = "MCPREG_SERVE_TOKEN_FILE",
+        value_name = "FILE",
+        requires = "http"
+    )]
+    pub token: Option<PathBuf>,
+
+    /// Serve a non-loopback address without a token (anyone who can reach it can
+    /// read the registry)
+    #[arg(
+        long,
+        env = "MCPREG_SERVE_NO_AUTH",
+        requires = "http",
+        conflicts_with = "token"
+    )]
+    pub no_auth: bool,
+
+    /// A host name clients use to reach the server, accepted in `Host` and
+    /// `Origin` besides localhost and IP addresses (repeatable; guards against DNS
+    /// rebinding)
+    #[arg(
+        long,
+        env = "MCPREG_SERVE_ALLOW_HOST",
+        value_name = "NAME",
+        value_delimiter = ',',
+        requires = "http"
+    )]
+    pub allow_host: Vec<String>,
+
+    /// Most HTTP connections served at once; more are answered 503
+    #[arg(
+        long,
+        env = "MCPREG_SERVE_MAX_CONNECTIONS",
+        value_name = "N",
+        default_value_t = 256,
+        value_parser = clap::value_parser!(u32).range(1..=65536),
+        requires = "http"
+    )]
+    pub max_connections: u32,
+
+    /// How long a client may take to send its request, or stall reading the answer,
+    /// before its connection is closed
+    #[arg(long, env = "MCPREG_SERVE_CLIENT_TIMEOUT", value_name = "DUR", value_parser = parse_timeout, default_value = "10s", requires = "http")]
+    pub client_timeout: Duration,
 }
 
 /// Write the config files of MCP clients, or server.json, from the entries that match.

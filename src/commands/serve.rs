@@ -2,8 +2,9 @@
 //!
 //! This thread keeps the snapshot: it follows the store's change subscription
 //! (the machinery of `watch`) and publishes a fresh copy after every wake; the
-//! MCP server runs on a thread of its own and answers from the latest copy. The
-//! first of end of input, SIGINT or SIGTERM ends both.
+//! MCP server (stdio, or the HTTP listener with --http) runs on a thread of its
+//! own and answers from the latest copy. The first of end of input (stdio),
+//! SIGINT or SIGTERM ends both.
 
 use super::watch::{forward_signals, report_once};
 use super::{Context, Exit, Run};
@@ -11,9 +12,10 @@ use crate::catalog::Entry;
 use crate::cli::Serve;
 use crate::error::{Error, Result};
 use crate::serve::secrets::Secrets;
-use crate::serve::{Registry, Snapshot};
-use crate::store::{Event, Wake};
+use crate::serve::{Registry, Snapshot, http};
+use crate::store::{self, Event, Wake};
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, mpsc};
 
 impl Run for Serve {
@@ -30,10 +32,14 @@ impl Run for Serve {
                 show: self.show_secrets,
             },
         );
+        let face = self.face(ctx)?;
         let server = std::thread::Builder::new()
             .name("mcp".into())
             .spawn(move || {
-                let outcome = registry.serve_stdio();
+                let outcome = match face {
+                    Face::Stdio => registry.serve_stdio(),
+                    Face::Http(listener, options) => registry.serve_http(listener, options),
+                };
                 let _ = wake.send(Wake::Stop);
                 outcome
             })
@@ -71,6 +77,70 @@ impl Run for Serve {
         }
         Ok(Exit::Success)
     }
+}
+
+/// Where the server speaks.
+enum Face {
+    Stdio,
+    Http(std::net::TcpListener, http::Options),
+}
+
+impl Serve {
+    /// stdio, or the HTTP listener bound and announced on stdout. A non-loopback
+    /// address is refused unless a token guards it or --no-auth says it need not.
+    fn face(&self, ctx: &mut Context) -> Result<Face> {
+        let Some(addr) = &self.http else {
+            return Ok(Face::Stdio);
+        };
+        let addr: SocketAddr = addr.parse().map_err(|_| {
+            Error::usage(
+                "--http",
+                format!("{addr:?} is not IP:PORT (e.g. 127.0.0.1:7333 or [::1]:7333)"),
+            )
+        })?;
+        if !addr.ip().is_loopback() && self.token.is_none() && !self.no_auth {
+            return Err(Error::usage(
+                "--http",
+                format!(
+                    "{addr} is not a loopback address: give --token FILE so only holders of the token are served, or --no-auth to serve anyone who can reach it"
+                ),
+            ));
+        }
+        let token = match &self.token {
+            None => None,
+            Some(path) => Some(token_of(&store::read_secret_file(path, "--token")?, path)?),
+        };
+        let options = http::Options {
+            token,
+            allow_hosts: self.allow_host.clone(),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+            client_timeout: self.client_timeout,
+        };
+        let listener = http::bind(addr)
+            .map_err(|e| Error::usage("--http", format!("cannot listen on {addr}: {e}")))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| Error::usage("--http", format!("cannot listen on {addr}: {e}")))?;
+        ctx.out.line(format!("http://{bound}{}", http::MCP_PATH))?;
+        ctx.out.flush()?;
+        Ok(Face::Http(listener, options))
+    }
+}
+
+/// The token a --token file holds: its text without surrounding whitespace,
+/// one word of visible ASCII, as a bearer token must be.
+fn token_of(bytes: &[u8], path: &std::path::Path) -> Result<Vec<u8>> {
+    let token = bytes.trim_ascii();
+    if token.is_empty() || !token.iter().all(u8::is_ascii_graphic) {
+        return Err(Error::usage(
+            "--token",
+            format!(
+                "{}: must hold one token of visible ASCII characters (no spaces)",
+                path.display()
+            ),
+        ));
+    }
+    Ok(token.to_vec())
 }
 
 /// `entries` (sorted by id, as `list` gives them) after the stream's `events`.

@@ -1,18 +1,26 @@
 //! `mcpreg serve`: the registry as an MCP server, built on the official Rust SDK
 //! (`rmcp`), which speaks both protocol eras: 2026-07-28 (`server/discover`,
-//! per-request `_meta`) and 2025-11-25 back to 2025-03-26 (`initialize`).
+//! per-request `_meta`) and 2025-11-25 back to 2025-03-26 (`initialize`), over
+//! stdio (`stdio`) or Streamable HTTP (`http`).
 //!
 //! Answers come from a snapshot of the registry that the command refreshes from
 //! the store's change subscription; a call never reads the store. Only the
 //! SDK's server runs here: mcpreg's own client (src/mcp/) stays the probe, as it
 //! is hardened against hostile servers.
 
+pub mod http;
 pub mod resources;
 pub mod secrets;
 mod stdio;
 pub mod tools;
 
 use crate::catalog::{Entry, Timestamp};
+use rmcp::model::{
+    CallToolRequestMethod, ClientJsonRpcMessage, ClientRequest, ConstString, DiscoverRequestMethod,
+    InitializeResultMethod, ListResourceTemplatesRequestMethod, ListResourcesRequestMethod,
+    ListToolsRequestMethod, PingRequestMethod, ReadResourceRequestMethod, SubscribeRequestMethod,
+    SubscriptionsListenRequestMethod, UnsubscribeRequestMethod,
+};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ErrorCode,
     Implementation, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
@@ -32,6 +40,44 @@ pub type Snapshot = Arc<Vec<Entry>>;
 
 /// What the server tells an agent about itself.
 pub const INSTRUCTIONS: &str = "This server is a registry of the MCP servers available here, live and healthy now: call search_tools with what you need done to find the best tools across all servers, or find_servers to filter servers by tool, tag, transport or health. Call get_server for a server's full entry and get_client_config for the config snippet that adds it to an MCP client.";
+
+/// The methods this server answers. The SDK takes a request of one of them
+/// whose params do not fit for a request of a method it does not know, and
+/// answers -32601; the spec's answer is -32602 Invalid params.
+const METHODS: [&str; 11] = [
+    InitializeResultMethod::VALUE,
+    DiscoverRequestMethod::VALUE,
+    PingRequestMethod::VALUE,
+    ListToolsRequestMethod::VALUE,
+    CallToolRequestMethod::VALUE,
+    ListResourcesRequestMethod::VALUE,
+    ListResourceTemplatesRequestMethod::VALUE,
+    ReadResourceRequestMethod::VALUE,
+    SubscribeRequestMethod::VALUE,
+    UnsubscribeRequestMethod::VALUE,
+    SubscriptionsListenRequestMethod::VALUE,
+];
+
+/// The -32602 answer to `message` when it is a request of a method this
+/// server knows whose params do not fit it.
+pub fn invalid_params(message: &ClientJsonRpcMessage) -> Option<serde_json::Value> {
+    let ClientJsonRpcMessage::Request(request) = message else {
+        return None;
+    };
+    let ClientRequest::CustomRequest(custom) = &request.request else {
+        return None;
+    };
+    METHODS.contains(&custom.method.as_str()).then(|| {
+        serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": request.id,
+            "error": {
+                "code": ErrorCode::INVALID_PARAMS.0,
+                "message": format!("Invalid params for {}", custom.method),
+            },
+        })
+    })
+}
 
 /// The MCP face: answers the four tools from the latest snapshot.
 #[derive(Clone)]
@@ -64,6 +110,29 @@ impl Registry {
             .build()
             .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
         runtime.block_on(stdio::serve(self))
+    }
+
+    /// Serves Streamable HTTP on `listener` (see [`http::bind`]) until the
+    /// process ends, on a thread per core.
+    pub fn serve_http(
+        self,
+        listener: std::net::TcpListener,
+        options: http::Options,
+    ) -> Result<(), String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
+        runtime.block_on(http::serve(self, listener, options))
+    }
+
+    /// The handler of one more session: the same snapshot, its own
+    /// subscriptions.
+    fn for_session(&self) -> Registry {
+        Registry {
+            subscribed: Arc::default(),
+            ..self.clone()
+        }
     }
 
     fn call(

@@ -22,7 +22,7 @@
 mod client;
 mod follow;
 
-pub use client::{Access, Password};
+pub use client::{Access, Password, read_secret_file};
 
 use super::{Edit, Options, Put, Store, Subscription, Touched};
 use crate::catalog::registration::Renewal;

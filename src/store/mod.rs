@@ -163,7 +163,7 @@ pub struct Options {
     pub etcd: EtcdAccess,
 }
 
-pub use etcd::{Access as EtcdAccess, Password as EtcdPassword};
+pub use etcd::{Access as EtcdAccess, Password as EtcdPassword, read_secret_file};
 
 /// Opens the store `location` names: a path ending .json/.yaml/.yml, or none for
 /// the default file in the user's data folder.

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -539,9 +540,14 @@ fn certificates(path: &Path, flag: &str) -> Result<Vec<ureq::tls::Certificate<'s
 }
 
 /// A certificate, key or password file: a regular file, read up to a bound.
-fn read_secret_file(path: &Path, flag: &str) -> Result<Vec<u8>> {
+pub fn read_secret_file(path: &Path, flag: &str) -> Result<Vec<u8>> {
     let bad = |why: String| Error::usage(flag, format!("{}: {why}", path.display()));
-    let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| bad(e.to_string()))?;
     let meta = file.metadata().map_err(|e| bad(e.to_string()))?;
     if !meta.is_file() {
         return Err(bad("is not a regular file".into()));
