@@ -267,9 +267,10 @@ class Client:
         if headers.get("content-type", "").startswith("text/event-stream"):
             for event in data.replace(b"\r\n", b"\n").split(b"\n\n"):
                 lines = [l[5:].lstrip(b" ") for l in event.split(b"\n") if l.startswith(b"data:")]
-                if not lines:
+                data_text = b"\n".join(lines).strip()
+                if not data_text:  # a priming event (an id and no data) or a comment
                     continue
-                message = json.loads(b"\n".join(lines))
+                message = json.loads(data_text)
                 if isinstance(message, dict) and message.get("id") == ident:
                     return message
             raise McpError(f"no answer with id {ident} in the event stream: {data[:300]!r}")
