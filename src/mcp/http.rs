@@ -32,7 +32,7 @@ pub(super) struct Client {
     pub(super) url: String,
     pub(super) uri: Uri,
     headers: BTreeMap<String, String>,
-    clock: Clock,
+    pub(super) clock: Clock,
     pub(super) budget: Budget,
 }
 
@@ -82,10 +82,6 @@ impl Client {
         })
     }
 
-    pub(super) fn timeout_error(&self, waiting_for: &str) -> ProbeError {
-        self.clock.timed_out(waiting_for)
-    }
-
     /// `req` (a GET, POST or DELETE of this agent) bounded by `left`, with
     /// `ours` and then the user's headers.
     pub(super) fn prepare<B>(
@@ -112,7 +108,7 @@ impl Client {
             return self.budget.too_large();
         }
         match e {
-            ureq::Error::Timeout(_) => self.timeout_error(waiting_for),
+            ureq::Error::Timeout(_) => self.clock.timed_out(waiting_for),
             ureq::Error::Io(io) => self.map_io(&io, waiting_for),
             ureq::Error::HostNotFound => ProbeError::HostNotFound(self.host()),
             ureq::Error::BadUri(reason) => ProbeError::BadUrl {
@@ -130,7 +126,9 @@ impl Client {
     fn map_io(&self, io: &io::Error, waiting_for: &str) -> ProbeError {
         match io.kind() {
             io::ErrorKind::ConnectionRefused => ProbeError::ConnectionRefused,
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => self.timeout_error(waiting_for),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                self.clock.timed_out(waiting_for)
+            }
             io::ErrorKind::UnexpectedEof
             | io::ErrorKind::ConnectionReset
             | io::ErrorKind::ConnectionAborted
@@ -165,7 +163,7 @@ impl Client {
     ) -> Result<Duration, ProbeError> {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            Err(self.timeout_error(waiting_for))
+            Err(self.clock.timed_out(waiting_for))
         } else {
             Ok(left)
         }

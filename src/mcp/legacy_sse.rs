@@ -12,12 +12,12 @@
 
 use super::ProbeError;
 use super::http::{Client, check_redirect, decode, media_type, status_error};
-use super::jsonrpc::{self, Id, Incoming, RpcError};
+use super::jsonrpc::{self, RpcError};
 use super::sse::Event;
-use super::transport::{Transport, answer_to, params_opt};
+use super::transport::{Heard, Transport, answer_to, heard, params_opt};
 use crate::catalog::TransportKind;
 use serde_json::Value;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread;
 use std::time::Instant;
 use ureq::http::Uri;
@@ -108,12 +108,10 @@ impl LegacySse {
         if let Some(e) = &self.ended {
             return Err(e.clone());
         }
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let item = match self.rx.recv_timeout(wait) {
-            Ok(item) => item,
-            Err(RecvTimeoutError::Timeout) => return Err(self.client.timeout_error(waiting_for)),
-            Err(RecvTimeoutError::Disconnected) => StreamItem::End,
-        };
+        let item = self
+            .client
+            .clock
+            .receive(&self.rx, deadline, waiting_for, StreamItem::End)?;
         match item {
             StreamItem::Event(ev) => {
                 self.events += 1;
@@ -186,16 +184,12 @@ impl Transport for LegacySse {
             }
             let n = self.events;
             for m in decode(ev.data.as_bytes(), || format!("SSE event {n}"))? {
-                match m {
-                    Incoming::Response {
-                        id: Some(Id::Num(got)),
-                        outcome,
-                    } if got == id => return Ok(outcome),
-                    Incoming::Response { id: None, outcome } => return Ok(outcome),
-                    Incoming::Response { .. } | Incoming::Notification { .. } => {}
-                    Incoming::Request { id, method, .. } => {
+                match heard(m, id) {
+                    Heard::Answer(outcome) => return Ok(outcome),
+                    Heard::Asked(id, method) => {
                         let _ = self.post(&answer_to(&id, &method), deadline, &method);
                     }
+                    Heard::Earlier(..) | Heard::Nothing => {}
                 }
             }
         }

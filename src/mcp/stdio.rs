@@ -23,8 +23,8 @@
 //! hundred bytes, far below a pipe buffer, so a child that never reads its
 //! stdin cannot block us.
 
-use super::jsonrpc::{self, Id, Incoming, RpcError};
-use super::transport::{Budget, Clock, Transport, answer_to, params_opt};
+use super::jsonrpc::{self, Id, RpcError};
+use super::transport::{Budget, Clock, Heard, Transport, answer_to, heard, params_opt};
 use super::{ProbeError, io_reason};
 use crate::catalog::TransportKind;
 use crate::process::{self, Group};
@@ -32,7 +32,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -176,13 +176,9 @@ impl StdioTransport {
         if self.done {
             return Err(self.gone(waiting_for));
         }
-        let now = Instant::now();
-        let wait = deadline.saturating_duration_since(now);
-        let msg = match self.rx.recv_timeout(wait) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => return Err(self.clock.timed_out(waiting_for)),
-            Err(RecvTimeoutError::Disconnected) => FromChild::Eof,
-        };
+        let msg = self
+            .clock
+            .receive(&self.rx, deadline, waiting_for, FromChild::Eof)?;
         match msg {
             FromChild::Line(l) => {
                 self.line_no += 1;
@@ -257,27 +253,14 @@ impl Transport for StdioTransport {
                 }
             })?;
             for m in messages {
-                match m {
-                    Incoming::Response {
-                        id: Some(Id::Num(n)),
-                        outcome,
-                    } if n == id => {
-                        return Ok(outcome);
-                    }
-                    // An earlier request of ours, answered after we gave up.
-                    Incoming::Response {
-                        id: Some(Id::Num(n)),
-                        outcome,
-                    } if n > 0 && n < id && self.late.len() < 16 => {
+                match heard(m, id) {
+                    Heard::Answer(outcome) => return Ok(outcome),
+                    // Kept for `take_late` (a few at most).
+                    Heard::Earlier(n, outcome) if self.late.len() < 16 => {
                         self.late.insert(n, outcome);
                     }
-                    // An error the server could not tie to a request can
-                    // only be about the one we have outstanding.
-                    Incoming::Response { id: None, outcome } => return Ok(outcome),
-                    Incoming::Response { .. } | Incoming::Notification { .. } => {}
-                    Incoming::Request { id, method, .. } => {
-                        self.answer_server_request(&id, &method)
-                    }
+                    Heard::Asked(id, method) => self.answer_server_request(&id, &method),
+                    Heard::Earlier(..) | Heard::Nothing => {}
                 }
             }
         }

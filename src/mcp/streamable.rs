@@ -4,17 +4,17 @@
 //! either one JSON body or an SSE stream in which the server may first send
 //! notifications and requests of its own; we read events until the response
 //! with our id arrives and skip the rest (server requests are answered as on
-//! stdio, each answer POSTed back, best effort). The `Mcp-Session-Id` of the
+//! every transport, `transport::answer_to`, each answer POSTed back, best
+//! effort). The `Mcp-Session-Id` of the
 //! `initialize` reply is echoed on every later request and the session is
 //! DELETEd on drop (best effort, at most one second). Once a version is settled
 //! it is sent as `MCP-Protocol-Version`; in the new era every request also
 //! carries `Mcp-Method`. The HTTP rules are `http`'s.
 
-use super::Era;
-use super::ProbeError;
 use super::http::{Client, decode, media_type};
 use super::jsonrpc::{self, Id, Incoming, RpcError};
-use super::transport::{Transport, answer_to, params_opt};
+use super::transport::{Heard, Transport, answer_to, heard, params_opt};
+use super::{Era, ProbeError};
 use crate::catalog::TransportKind;
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -73,14 +73,10 @@ impl Streamable {
         deadline: Instant,
     ) -> Option<Result<Value, RpcError>> {
         for m in msgs {
-            match m {
-                Incoming::Response {
-                    id: Some(Id::Num(n)),
-                    outcome,
-                } if n == id => return Some(outcome),
-                Incoming::Response { id: None, outcome } => return Some(outcome),
-                Incoming::Response { .. } | Incoming::Notification { .. } => {}
-                Incoming::Request { id, method, .. } => self.answer(&id, &method, deadline),
+            match heard(m, id) {
+                Heard::Answer(outcome) => return Some(outcome),
+                Heard::Asked(id, method) => self.answer(&id, &method, deadline),
+                Heard::Earlier(..) | Heard::Nothing => {}
             }
         }
         None

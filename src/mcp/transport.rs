@@ -6,12 +6,13 @@
 //! `legacy_sse` implement them. All of them import this file, and it imports
 //! none of them, so no import runs back up.
 
-use super::jsonrpc::{self, Id, RpcError};
+use super::jsonrpc::{self, Id, Incoming, RpcError};
 use super::{Era, ProbeError};
 use crate::catalog::TransportKind;
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// One way of exchanging JSON-RPC messages with a server. Teardown is `Drop`:
@@ -64,6 +65,23 @@ impl Clock {
             waiting_for: waiting_for.to_string(),
         }
     }
+
+    /// The next item of a reader thread (stdio's stdout, the legacy event
+    /// stream), waited for until `deadline`; `ended` once the thread is gone.
+    pub(crate) fn receive<T>(
+        &self,
+        items: &Receiver<T>,
+        deadline: Instant,
+        waiting_for: &str,
+        ended: T,
+    ) -> Result<T, ProbeError> {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match items.recv_timeout(wait) {
+            Ok(item) => Ok(item),
+            Err(RecvTimeoutError::Timeout) => Err(self.timed_out(waiting_for)),
+            Err(RecvTimeoutError::Disconnected) => Ok(ended),
+        }
+    }
 }
 
 /// Bytes read so far over the whole probe, shared with reader threads.
@@ -97,6 +115,37 @@ impl Budget {
 
     pub(crate) fn too_large(&self) -> ProbeError {
         ProbeError::TooLarge { limit: self.limit }
+    }
+}
+
+/// What one message from the server is to the request `id` we wait for.
+pub(crate) enum Heard {
+    /// Its answer.
+    Answer(Result<Value, RpcError>),
+    /// The answer to an earlier request of ours, which we stopped waiting for.
+    Earlier(i64, Result<Value, RpcError>),
+    /// A request of the server's, to answer with [`answer_to`].
+    Asked(Id, String),
+    /// A notification, or an answer to nothing we asked: skipped.
+    Nothing,
+}
+
+/// Reads `message` as every transport does while it waits for the answer to `id`.
+pub(crate) fn heard(message: Incoming, id: i64) -> Heard {
+    match message {
+        Incoming::Response {
+            id: Some(Id::Num(n)),
+            outcome,
+        } if n == id => Heard::Answer(outcome),
+        Incoming::Response {
+            id: Some(Id::Num(n)),
+            outcome,
+        } if n > 0 && n < id => Heard::Earlier(n, outcome),
+        // An error the server could not tie to a request can only be about the
+        // one we have outstanding.
+        Incoming::Response { id: None, outcome } => Heard::Answer(outcome),
+        Incoming::Response { .. } | Incoming::Notification { .. } => Heard::Nothing,
+        Incoming::Request { id, method, .. } => Heard::Asked(id, method),
     }
 }
 
