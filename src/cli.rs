@@ -1,8 +1,9 @@
 //! The command line, as clap derive definitions: the `///` comments are the help
 //! text, the man pages and the completions. README is the contract, ARCHITECTURE.md the layout.
 
-use crate::catalog::StatusFilter;
 use crate::catalog::time;
+use crate::catalog::{StatusFilter, TransportKind};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -193,8 +194,8 @@ pub struct Register {
 
     /// HTTP transport of --url [default: streamable-http; with --introspect, the
     /// one that answers]
-    #[arg(long, value_enum, requires = "url")]
-    pub transport: Option<HttpTransport>,
+    #[arg(long, value_parser = transport_kinds(&HTTP_KINDS), requires = "url")]
+    pub transport: Option<TransportKind>,
 
     /// Program and arguments of a stdio server, after `--`
     #[arg(last = true, value_name = "PROGRAM", conflicts_with = "url")]
@@ -220,8 +221,8 @@ pub struct Run {
     pub url: String,
 
     /// HTTP transport of --url [default: the one that answers]
-    #[arg(long, value_enum)]
-    pub transport: Option<HttpTransport>,
+    #[arg(long, value_parser = transport_kinds(&HTTP_KINDS))]
+    pub transport: Option<TransportKind>,
 
     /// How long the server may take to answer its first probe before it is stopped
     #[arg(long, value_name = "DUR", value_parser = parse_timeout, default_value = "30s")]
@@ -300,10 +301,16 @@ pub enum AuthKind {
     Oauth2,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum HttpTransport {
-    StreamableHttp,
-    Sse,
+/// The transports of a URL.
+const HTTP_KINDS: [TransportKind; 2] = [TransportKind::StreamableHttp, TransportKind::Sse];
+
+/// `--transport`: one of the words of `kinds` (clap lists them in the help and
+/// the completions), as a [`TransportKind`].
+fn transport_kinds(
+    kinds: &'static [TransportKind],
+) -> impl TypedValueParser<Value = TransportKind> {
+    PossibleValuesParser::new(kinds.iter().map(|k| k.as_str()))
+        .try_map(|word| word.parse::<TransportKind>())
 }
 
 /// Renew the leases of servers; exits 1 if an id is not registered.
@@ -396,8 +403,8 @@ pub struct Filters {
     pub name: Option<String>,
 
     /// Uses this transport
-    #[arg(long, value_enum)]
-    pub transport: Option<TransportFilter>,
+    #[arg(long, value_parser = transport_kinds(&TransportKind::ALL))]
+    pub transport: Option<TransportKind>,
 
     /// Has this metadata, as KEY=VALUE (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
@@ -425,13 +432,6 @@ pub enum HealthFilter {
     Changed,
     /// Every health state
     Any,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TransportFilter {
-    Stdio,
-    StreamableHttp,
-    Sse,
 }
 
 /// Remove entries whose lease expired, or whose probes keep failing.

@@ -221,7 +221,7 @@ impl Output {
         row("name", text(&e.name));
         row("description", opt(&e.description));
         row("version", opt(&e.version));
-        row("transport", text(e.transport.kind()));
+        row("transport", text(e.transport.kind().as_str()));
         row("endpoint", cell(e.transport.endpoint()));
         let (pairs_name, pairs) = match &e.transport {
             crate::catalog::Transport::Stdio { env, .. } => ("env", env),

@@ -13,7 +13,7 @@ const MAX_SLUG_LEN: usize = 40;
 /// token must update the entry, not fork it.
 pub fn derive(name: &str, transport: &Transport) -> String {
     let mut hasher = Fnv1a::new();
-    hasher.write(transport.kind().as_bytes());
+    hasher.write(transport.kind().as_str().as_bytes());
     match transport {
         Transport::Stdio {
             command, args, cwd, ..

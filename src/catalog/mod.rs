@@ -14,6 +14,6 @@ pub mod registration;
 pub mod search;
 pub mod time;
 
-pub use model::{Entry, HealthStatus, LeaseState, Transport};
+pub use model::{Entry, HealthStatus, LeaseState, Transport, TransportKind};
 pub use query::{EntryView, HealthState, Query, StatusFilter};
 pub use time::Timestamp;

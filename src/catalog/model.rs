@@ -69,11 +69,11 @@ pub enum Learned {
     Version,
 }
 
-/// How a client reaches the server.
+/// How a client reaches the server. The `type` tag is [`TransportKind`]'s word
+/// (both derive it from the variant names, kebab-case; a test holds them together).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+#[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Transport {
-    #[serde(rename = "stdio")]
     Stdio {
         command: String,
         #[serde(default)]
@@ -87,13 +87,11 @@ pub enum Transport {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cwd: Option<String>,
     },
-    #[serde(rename = "streamable-http")]
     StreamableHttp {
         url: String,
         #[serde(default)]
         headers: BTreeMap<String, String>,
     },
-    #[serde(rename = "sse")]
     Sse {
         url: String,
         #[serde(default)]
@@ -101,13 +99,71 @@ pub enum Transport {
     },
 }
 
-impl Transport {
-    /// The `type` tag, as written in the file and accepted by `--transport`.
-    pub fn kind(&self) -> &'static str {
+/// Which of the three transports: the `type` of a [`Transport`], what `--transport`
+/// takes, what a probe reports as the transport that answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TransportKind {
+    Stdio,
+    /// Streamable HTTP, protocol 2025-03-26 and later.
+    StreamableHttp,
+    /// The legacy HTTP+SSE transport of protocol 2024-11-05.
+    Sse,
+}
+
+impl TransportKind {
+    pub const ALL: [TransportKind; 3] = [
+        TransportKind::Stdio,
+        TransportKind::StreamableHttp,
+        TransportKind::Sse,
+    ];
+
+    /// The word of each kind: the MCP specification's names, the registry file's
+    /// `type`, the values of `--transport`. The one place they are spelled.
+    pub const fn as_str(self) -> &'static str {
         match self {
-            Transport::Stdio { .. } => "stdio",
-            Transport::StreamableHttp { .. } => "streamable-http",
-            Transport::Sse { .. } => "sse",
+            TransportKind::Stdio => "stdio",
+            TransportKind::StreamableHttp => "streamable-http",
+            TransportKind::Sse => "sse",
+        }
+    }
+}
+
+impl std::fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TransportKind {
+    type Err = String;
+
+    fn from_str(word: &str) -> Result<Self, String> {
+        TransportKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == word)
+            .ok_or_else(|| format!("{word:?} is not stdio, streamable-http or sse"))
+    }
+}
+
+impl Transport {
+    /// An HTTP transport: legacy SSE for [`TransportKind::Sse`], else Streamable
+    /// HTTP (what an HTTP server speaks today; a URL is never stdio).
+    pub fn http(kind: TransportKind, url: String, headers: BTreeMap<String, String>) -> Self {
+        match kind {
+            TransportKind::Sse => Transport::Sse { url, headers },
+            TransportKind::Stdio | TransportKind::StreamableHttp => {
+                Transport::StreamableHttp { url, headers }
+            }
+        }
+    }
+
+    /// The `type` tag, as written in the file and accepted by `--transport`.
+    pub fn kind(&self) -> TransportKind {
+        match self {
+            Transport::Stdio { .. } => TransportKind::Stdio,
+            Transport::StreamableHttp { .. } => TransportKind::StreamableHttp,
+            Transport::Sse { .. } => TransportKind::Sse,
         }
     }
 
@@ -513,6 +569,26 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_transport_kind_is_spelled_once() {
+        let words = TransportKind::ALL.map(TransportKind::as_str);
+        assert_eq!(words, ["stdio", "streamable-http", "sse"]);
+        let http = |kind| Transport::http(kind, "http://127.0.0.1:1/".into(), BTreeMap::new());
+        let transports = [
+            serde_json::from_value(serde_json::json!({"type": "stdio", "command": "x"})).unwrap(),
+            http(TransportKind::StreamableHttp),
+            http(TransportKind::Sse),
+        ];
+        for (kind, transport) in TransportKind::ALL.into_iter().zip(transports) {
+            let t: Transport = transport;
+            assert_eq!(t.kind(), kind);
+            assert_eq!(serde_json::to_value(&t).unwrap()["type"], kind.as_str());
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(kind.to_string().parse::<TransportKind>(), Ok(kind));
+        }
+        assert!("http".parse::<TransportKind>().is_err());
+    }
 
     #[test]
     fn endpoint_quotes_what_a_shell_would_split() {

@@ -7,7 +7,7 @@
 //! entries never builds ten thousand full entries; an in-memory `Entry` lends the same view. One matching
 //! function serves both, so the two paths cannot disagree.
 
-use super::model::{Entry, HealthStatus, LeaseState};
+use super::model::{Entry, HealthStatus, LeaseState, TransportKind};
 use super::time::Timestamp;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -71,7 +71,7 @@ pub struct Query {
     pub capabilities: Vec<String>,
     pub tags: Vec<String>,
     pub name: Option<String>,
-    pub transport: Option<String>,
+    pub transport: Option<TransportKind>,
     pub meta: Vec<(String, String)>,
     pub status: StatusFilter,
     /// The health states admitted; empty is [`HealthState::DEFAULT`].
@@ -192,7 +192,7 @@ impl Entry {
             name: borrowed(&self.name),
             description: self.description.as_deref().map(|d| Text(borrowed(d))),
             transport: KindView {
-                kind: Cow::Borrowed(self.transport.kind()),
+                kind: Cow::Borrowed(self.transport.kind().as_str()),
             },
             tools: self
                 .tools
@@ -281,10 +281,11 @@ impl Query {
             .chain(&self.capabilities)
             .chain(&self.tags)
             .chain(&self.name)
-            .chain(&self.transport)
-            .chain(self.meta.iter().flat_map(|(k, v)| [k, v]));
+            .map(String::as_str)
+            .chain(self.transport.map(TransportKind::as_str))
+            .chain(self.meta.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]));
         strings
-            .map(|s| serde_json::Value::from(s.as_str()).to_string())
+            .map(|s| serde_json::Value::from(s).to_string())
             .collect()
     }
 
@@ -300,8 +301,7 @@ impl Query {
             && self.name.as_deref().is_none_or(|n| v.name == n)
             && self
                 .transport
-                .as_deref()
-                .is_none_or(|t| v.transport.kind == t)
+                .is_none_or(|t| v.transport.kind == t.as_str())
             && all_in(&self.tools, v.tools.iter().map(|t| &*t.name))
             && all_in(&self.resources, v.resources.iter().map(|r| &*r.uri))
             && all_in(&self.prompts, v.prompts.iter().map(|p| &*p.name))

@@ -24,7 +24,7 @@ mod sync;
 mod watch;
 
 use crate::catalog::{HealthState, Query, Timestamp};
-use crate::cli::{Cli, Command, Filters, HealthFilter, OutputFormat, TransportFilter};
+use crate::cli::{Cli, Command, Filters, HealthFilter, OutputFormat};
 use crate::error::{Error, Result};
 use crate::output::{Output, Ui};
 use crate::store::{self, Store};
@@ -148,14 +148,7 @@ impl Filters {
             capabilities: self.capabilities.clone(),
             tags: self.tags.clone(),
             name: self.name.clone(),
-            transport: self.transport.map(|t| {
-                match t {
-                    TransportFilter::Stdio => "stdio",
-                    TransportFilter::StreamableHttp => "streamable-http",
-                    TransportFilter::Sse => "sse",
-                }
-                .to_owned()
-            }),
+            transport: self.transport,
             meta: self
                 .meta
                 .iter()

@@ -4,8 +4,8 @@ use super::{Context, Exit, Run, check_ttl, key_value, lifecycle};
 use crate::catalog::model::absolute_in;
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Timestamp, Transport, id, limits};
-use crate::cli::{AuthKind, Declare, HttpTransport, Register};
+use crate::catalog::{Timestamp, Transport, TransportKind, id, limits};
+use crate::cli::{AuthKind, Declare, Register};
 use crate::error::{Error, Result};
 use crate::interop;
 use crate::mcp::{self, ProbeOptions};
@@ -60,7 +60,7 @@ pub fn introspect(
     let declared = &registration.transport;
     let probed = match transport_given {
         true => mcp::probe_declared(declared, opts),
-        false => mcp::probe(&declared.into(), opts),
+        false => mcp::probe(declared, opts),
     };
     let report = match probed {
         Ok(report) => report,
@@ -323,7 +323,7 @@ fn stdio_transport(
 /// [`introspect`]).
 pub fn http_transport(
     url: &str,
-    kind: Option<HttpTransport>,
+    kind: Option<TransportKind>,
     headers: &[String],
 ) -> Result<Transport> {
     check_url("--url", url)?;
@@ -331,16 +331,8 @@ pub fn http_transport(
     for (name, value) in &headers {
         limits::check_header(name, value).map_err(|why| Error::usage("--header", why))?;
     }
-    Ok(match kind.unwrap_or(HttpTransport::StreamableHttp) {
-        HttpTransport::StreamableHttp => Transport::StreamableHttp {
-            url: url.to_owned(),
-            headers,
-        },
-        HttpTransport::Sse => Transport::Sse {
-            url: url.to_owned(),
-            headers,
-        },
-    })
+    let kind = kind.unwrap_or(TransportKind::StreamableHttp);
+    Ok(Transport::http(kind, url.to_owned(), headers))
 }
 
 impl Declare {

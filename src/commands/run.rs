@@ -119,7 +119,7 @@ impl Run {
             timeout: TAKEN_CHECK.min(self.startup_timeout),
             ..ProbeOptions::default()
         };
-        let what = match mcp::probe(&transport.into(), &opts) {
+        let what = match mcp::probe(transport, &opts) {
             Ok(report) => format!(
                 "the MCP server {} {}",
                 report.server_name.as_deref().unwrap_or("(unnamed)"),

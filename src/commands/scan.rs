@@ -3,7 +3,7 @@
 
 use super::{Context, Exit, Run, check_ttl};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Timestamp, Transport};
+use crate::catalog::{Timestamp, Transport, TransportKind};
 use crate::cli::{OutputFormat, Scan};
 use crate::error::{Error, Result};
 use crate::mcp::ProbeOptions;
@@ -149,10 +149,7 @@ impl Scan {
     /// declared by hand (description, tags, metadata, auth, health URL,
     /// headers, and its ttl unless --ttl is given). Returns the id.
     fn register_one(&self, ctx: &mut Context, addr: SocketAddr, found: &Found) -> Result<String> {
-        let transport = found.report.answered(&Transport::StreamableHttp {
-            url: found.url.clone(),
-            headers: BTreeMap::new(),
-        });
+        let transport = Transport::http(found.report.transport, found.url.clone(), BTreeMap::new());
         let name = found
             .report
             .server_name
@@ -263,7 +260,7 @@ struct Row {
     mcp: bool,
     url: Option<String>,
     path: Option<&'static str>,
-    transport: Option<&'static str>,
+    transport: Option<TransportKind>,
     protocol_version: Option<String>,
     server_name: Option<String>,
     server_version: Option<String>,
@@ -343,7 +340,7 @@ fn render(ctx: &mut Context, rows: &[Row]) -> Result<()> {
             Cell::new(r.address),
             Cell::new(r.port),
             dash(r.path),
-            dash(r.transport),
+            dash(r.transport.map(TransportKind::as_str)),
             dash(r.protocol_version.as_deref()),
             if r.mcp {
                 dash(r.server_name.as_deref())

@@ -19,7 +19,7 @@
 use super::{Import, checked, join, kind_of, plain, string_at};
 use crate::catalog::model::check_http_url;
 use crate::catalog::registration::Registration;
-use crate::catalog::{Entry, Transport};
+use crate::catalog::{Entry, Transport, TransportKind};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -306,18 +306,13 @@ pub fn import(doc: &Value, at: &str, import: &mut Import) -> Result<(), String> 
         }
         check_http_url(url).map_err(|why| format!("{here}.url: {url:?}: {why}"))?;
         let headers = headers_at(r, "headers", &here, &mut import.warnings)?;
-        let transport = match kind {
-            "streamable-http" => Transport::StreamableHttp {
-                url: url.to_owned(),
-                headers,
-            },
-            "sse" => Transport::Sse {
-                url: url.to_owned(),
-                headers,
-            },
-            other => {
+        let transport = match kind.parse() {
+            Ok(http @ (TransportKind::StreamableHttp | TransportKind::Sse)) => {
+                Transport::http(http, url.to_owned(), headers)
+            }
+            _ => {
                 return Err(format!(
-                    "{here}.type: {other:?} is not streamable-http or sse"
+                    "{here}.type: {kind:?} is not streamable-http or sse"
                 ));
             }
         };

@@ -33,55 +33,37 @@
 //!
 //! # Layout
 //!
-//! - [`jsonrpc`]: strict JSON-RPC 2.0 framing and classification.
-//! - `bounded`: parsing into a JSON value of bounded memory, long lists capped.
-//! - [`sse`]: a strict `text/event-stream` decoder with a byte cap.
+//! Imports run one way, top to bottom; nothing below imports what is above it.
+//!
+//! - `probe`: the era logic; builds the transports and drives them.
 //! - `stdio`: spawning, talking to and reliably killing a child process group.
-//! - `http`: Streamable HTTP and legacy HTTP+SSE over `ureq`.
-//! - `probe`: the era logic on top of a small transport trait.
+//! - `streamable`, `legacy_sse`: the two HTTP transports, over `http`, what
+//!   they share (the agent, requests, bodies, errors) on blocking `ureq`.
+//! - `transport`: the transport trait, the probe's clock and byte budget.
+//! - [`sse`]: a strict `text/event-stream` decoder with a byte cap.
+//! - [`jsonrpc`]: strict JSON-RPC 2.0 framing and classification, on
+//!   `bounded`: parsing into a JSON value of bounded memory, long lists capped.
+//! - this file: what a probe is asked and answers (options, report, error),
+//!   what the registry makes of a report, and the pool of parallel probes. It
+//!   uses none of the files above; it only re-exports `probe`.
 
 mod bounded;
 mod http;
 pub mod jsonrpc;
+mod legacy_sse;
 mod probe;
 pub mod sse;
 mod stdio;
+mod streamable;
+mod transport;
 
 use crate::catalog::model::{Learned, Prompt, Resource, ServerInfo, Tool};
 use crate::catalog::registration::{Probed, Registration};
-use crate::catalog::{Entry, Timestamp, Transport};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::catalog::{Entry, Timestamp, Transport, TransportKind};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
-pub use probe::probe;
-
-impl From<&Transport> for Target {
-    fn from(t: &Transport) -> Self {
-        match t {
-            Transport::Stdio {
-                command,
-                args,
-                env,
-                cwd,
-            } => Target::Stdio {
-                command: command.clone(),
-                args: args.clone(),
-                env: env.clone(),
-                cwd: cwd.clone(),
-            },
-            Transport::StreamableHttp { url, headers } => Target::Http {
-                url: url.clone(),
-                transport: HttpTransport::StreamableHttp,
-                headers: headers.clone(),
-            },
-            Transport::Sse { url, headers } => Target::Http {
-                url: url.clone(),
-                transport: HttpTransport::Sse,
-                headers: headers.clone(),
-            },
-        }
-    }
-}
+pub use probe::{probe, probe_declared, probe_many};
 
 impl ProbeReport {
     /// What the registry records of a successful probe.
@@ -174,80 +156,16 @@ fn implied_capabilities(r: &Registration) -> Vec<String> {
 impl ProbeReport {
     /// `declared` as this probe reached it: the same URL and headers over the HTTP
     /// transport that answered. A Streamable HTTP target falls back to legacy SSE
-    /// by itself, so this is how `register --introspect`, `run` and `scan` record
-    /// the transport that really works when the user did not name one.
+    /// by itself, so this is how `register --introspect` and `run` record the
+    /// transport that really works when the user did not name one.
     pub fn answered(&self, declared: &Transport) -> Transport {
-        match (declared, self.transport) {
-            (Transport::StreamableHttp { url, headers }, "sse") => Transport::Sse {
-                url: url.clone(),
-                headers: headers.clone(),
-            },
-            (Transport::Sse { url, headers }, "streamable-http") => Transport::StreamableHttp {
-                url: url.clone(),
-                headers: headers.clone(),
-            },
-            _ => declared.clone(),
+        match declared {
+            Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
+                Transport::http(self.transport, url.clone(), headers.clone())
+            }
+            Transport::Stdio { .. } => declared.clone(),
         }
     }
-}
-
-/// Probes a server exactly as `declared`: a server that answers only over the
-/// other HTTP transport is an error that says so ("answers over sse, registered
-/// as streamable-http"), never a success. A Streamable HTTP declaration finds out
-/// by its own fallback; an SSE declaration that fails on a reachable HTTP server
-/// tries Streamable HTTP with what is left of the time limit, to tell a moved
-/// server from a dead one. The declaration itself is never changed here.
-pub fn probe_declared(
-    declared: &Transport,
-    opts: &ProbeOptions,
-) -> Result<ProbeReport, ProbeError> {
-    let start = std::time::Instant::now();
-    let mismatch = |answered: &'static str| ProbeError::WrongTransport {
-        answered,
-        declared: declared.kind(),
-    };
-    match probe(&declared.into(), opts) {
-        Ok(report) if report.transport != declared.kind() => Err(mismatch(report.transport)),
-        Ok(report) => Ok(report),
-        Err(e) => {
-            let Transport::Sse { url, headers } = declared else {
-                return Err(e);
-            };
-            let left = opts.timeout.saturating_sub(start.elapsed());
-            if !e.something_answered() || left.is_zero() {
-                return Err(e);
-            }
-            let other = Target::Http {
-                url: url.clone(),
-                transport: HttpTransport::StreamableHttp,
-                headers: headers.clone(),
-            };
-            match probe(
-                &other,
-                &ProbeOptions {
-                    timeout: left,
-                    ..*opts
-                },
-            ) {
-                Ok(r) if r.transport == "streamable-http" => Err(mismatch(r.transport)),
-                _ => Err(e),
-            }
-        }
-    }
-}
-
-/// Probes every declared server at once, at most `parallelism` at a time, each on
-/// its own thread (a probe mostly waits), with [`probe_declared`]. Results come in
-/// the order of `declared`.
-pub fn probe_many(
-    declared: &[&Transport],
-    opts: &ProbeOptions,
-    parallelism: usize,
-) -> Vec<Result<ProbeReport, ProbeError>> {
-    parallel_map(declared, parallelism, |t| probe_declared(t, opts))
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(ProbeError::Protocol("probe thread failed".into()))))
-        .collect()
 }
 
 /// Runs `work` on every item, at most `parallelism` at a time, on scoped
@@ -288,38 +206,6 @@ pub const INITIALIZE_VERSION: &str = "2025-11-25";
 pub const ACCEPTED_INITIALIZE_VERSIONS: [&str; 4] =
     ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
-/// How to reach a server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// Spawn `command` with `args` (never through a shell), with `env` added
-    /// to the inherited environment.
-    Stdio {
-        command: String,
-        args: Vec<String>,
-        env: BTreeMap<String, String>,
-        /// The folder to start it in (None: mcpreg's own).
-        cwd: Option<String>,
-    },
-    /// An HTTP endpoint; `headers` are sent on every request (e.g.
-    /// `Authorization`).
-    Http {
-        url: String,
-        transport: HttpTransport,
-        headers: BTreeMap<String, String>,
-    },
-}
-
-/// Which HTTP transport the user named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HttpTransport {
-    /// Streamable HTTP (protocol 2025-03-26 and later). The probe may still
-    /// fall back to legacy HTTP+SSE when the POST is refused with a 4xx.
-    StreamableHttp,
-    /// The legacy HTTP+SSE transport of protocol 2024-11-05, given by the
-    /// user: GET the URL, POST to the `endpoint` it announces.
-    Sse,
-}
-
 /// Limits of one probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProbeOptions {
@@ -354,9 +240,9 @@ pub struct ProbeReport {
     pub era: Era,
     /// The negotiated (initialize) or chosen (discover) protocol version.
     pub protocol_version: String,
-    /// `"stdio"`, `"streamable-http"` or `"sse"`: the transport that worked
-    /// (a Streamable HTTP target that fell back reports `"sse"`).
-    pub transport: &'static str,
+    /// The transport that worked (a Streamable HTTP target that fell back
+    /// reports [`TransportKind::Sse`]).
+    pub transport: TransportKind,
     pub server_name: Option<String>,
     pub server_version: Option<String>,
     /// Sorted keys of the server's capabilities object.
@@ -419,8 +305,8 @@ pub enum ProbeError {
     NotMcp(String),
     #[error("answers over {answered}, registered as {declared}")]
     WrongTransport {
-        answered: &'static str,
-        declared: &'static str,
+        answered: TransportKind,
+        declared: TransportKind,
     },
     #[error("{0}")]
     Protocol(String),
@@ -432,24 +318,53 @@ pub enum ProbeError {
     Http(String),
 }
 
+/// Who answered a probe that failed: the one reading of a [`ProbeError`] that
+/// callers share when they decide whether to try again elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    /// Nobody spoke: refused, unresolved, timed out, cut off, too much, not a
+    /// program that runs, not HTTP.
+    Nobody,
+    /// A server, with nothing MCP at this URL: an HTTP status, a redirect, a page,
+    /// broken or refused JSON-RPC. Another path of the same port may be MCP
+    /// (`scan`).
+    NotMcpHere,
+    /// An MCP server we cannot use: a protocol version we do not speak, or the
+    /// other HTTP transport.
+    McpServer,
+}
+
 impl ProbeError {
-    /// Whether something answered at the address, only not as hoped: the probe
-    /// failed after a server spoke (HTTP status, redirect, bad JSON-RPC, a version
-    /// we do not speak), not for want of one (refused, unresolved, timed out).
-    pub fn something_answered(&self) -> bool {
-        matches!(
-            self,
+    pub fn answered(&self) -> Answered {
+        match self {
             ProbeError::HttpStatus { .. }
-                | ProbeError::Redirect { .. }
-                | ProbeError::NotMcp(_)
-                | ProbeError::InvalidMessage(_)
-                | ProbeError::InvalidJson { .. }
-                | ProbeError::JsonRpc { .. }
-                | ProbeError::UnsupportedVersion { .. }
-                | ProbeError::NoCommonVersion { .. }
-                | ProbeError::WrongTransport { .. }
-                | ProbeError::Protocol(_)
-        )
+            | ProbeError::Redirect { .. }
+            | ProbeError::NotMcp(_)
+            | ProbeError::InvalidJson { .. }
+            | ProbeError::InvalidMessage(_)
+            | ProbeError::JsonRpc { .. }
+            | ProbeError::Protocol(_) => Answered::NotMcpHere,
+            ProbeError::UnsupportedVersion { .. }
+            | ProbeError::NoCommonVersion { .. }
+            | ProbeError::WrongTransport { .. } => Answered::McpServer,
+            ProbeError::Timeout { .. }
+            | ProbeError::TooLarge { .. }
+            | ProbeError::Spawn { .. }
+            | ProbeError::Exited { .. }
+            | ProbeError::Closed { .. }
+            | ProbeError::ConnectionRefused
+            | ProbeError::HostNotFound(_)
+            | ProbeError::BadUrl { .. }
+            | ProbeError::Io(_)
+            | ProbeError::Tls(_)
+            | ProbeError::Http(_) => Answered::Nobody,
+        }
+    }
+
+    /// Whether something answered at the address, only not as hoped: the probe
+    /// failed after a server spoke, not for want of one.
+    pub fn something_answered(&self) -> bool {
+        self.answered() != Answered::Nobody
     }
 }
 

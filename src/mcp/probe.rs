@@ -53,18 +53,19 @@
 //! each carrying `_meta`; there is no session and no notification.
 
 use super::bounded::SKIPPED_KEY;
-use super::http::{self, LegacySse, Streamable};
-use super::jsonrpc::RpcError;
+use super::http::Client;
+use super::legacy_sse::LegacySse;
 use super::stdio::StdioTransport;
+use super::streamable::Streamable;
+use super::transport::{Budget, Clock, Transport};
 use super::{
-    ACCEPTED_INITIALIZE_VERSIONS, DISCOVER_VERSION, Era, HttpTransport, INITIALIZE_VERSION,
-    ProbeError, ProbeOptions, ProbeReport, Target,
+    ACCEPTED_INITIALIZE_VERSIONS, DISCOVER_VERSION, Era, INITIALIZE_VERSION, ProbeError,
+    ProbeOptions, ProbeReport, parallel_map,
 };
 use crate::catalog::limits::{Keeper, List};
 use crate::catalog::model::{Prompt, PromptArgument, Resource, Tool};
+use crate::catalog::{self, TransportKind};
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// At most this many pages per list.
@@ -73,182 +74,149 @@ pub const MAX_PAGES: usize = 100;
 /// JSON-RPC code of the 2026-07-28 `UnsupportedProtocolVersionError`.
 pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 
-/// Bytes read so far over the whole probe, shared with reader threads.
-#[derive(Clone, Debug)]
-pub(crate) struct Budget {
-    used: Arc<AtomicU64>,
-    limit: u64,
-}
-
-impl Budget {
-    pub(crate) fn new(limit: u64) -> Self {
-        Budget {
-            used: Arc::new(AtomicU64::new(0)),
-            limit,
-        }
-    }
-
-    pub(crate) fn limit(&self) -> u64 {
-        self.limit
-    }
-
-    /// Count `n` more bytes read; an error once the total passes the limit.
-    pub(crate) fn charge(&self, n: u64) -> Result<(), ProbeError> {
-        let before = self.used.fetch_add(n, Ordering::Relaxed);
-        if before.saturating_add(n) > self.limit {
-            Err(ProbeError::TooLarge { limit: self.limit })
-        } else {
-            Ok(())
-        }
-    }
-
-    pub(crate) fn exceeded(&self) -> bool {
-        self.used.load(Ordering::Relaxed) > self.limit
-    }
-}
-
-/// One way of exchanging JSON-RPC messages with a server.
-pub(crate) trait Transport {
-    /// `"stdio"`, `"streamable-http"` or `"sse"`.
-    fn name(&self) -> &'static str;
-    /// Send a request and wait for its answer until `deadline`. A JSON-RPC
-    /// error answer is `Ok(Err(..))`; everything else that goes wrong is
-    /// `Err(..)`.
-    fn request(
-        &mut self,
-        method: &str,
-        params: Value,
-        deadline: Instant,
-    ) -> Result<Result<Value, RpcError>, ProbeError>;
-    fn notify(&mut self, method: &str, params: Value, deadline: Instant) -> Result<(), ProbeError>;
-    /// The answer to an earlier request `id` that arrived after we stopped
-    /// waiting for it (stdio keeps those; other transports do not).
-    fn take_late(&mut self, _id: i64) -> Option<Result<Value, RpcError>> {
-        None
-    }
-    /// The era and version are settled (HTTP sends them as headers).
-    fn set_protocol(&mut self, _era: Era, _version: &str) {}
-    /// Tear down: kill the child, DELETE the session. Idempotent.
-    fn close(&mut self);
-}
-
-/// Time bookkeeping of one probe.
-#[derive(Clone, Copy)]
-pub(crate) struct Clock {
-    pub start: Instant,
-    pub deadline: Instant,
-    pub timeout: Duration,
-}
-
-impl Clock {
-    fn discover_deadline(&self) -> Instant {
-        (self.start + self.timeout / 3).min(self.deadline)
-    }
-}
-
-/// Probe one server. See the module docs for the order of attempts.
-pub fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
-    let start = Instant::now();
-    let clock = Clock {
-        start,
-        deadline: start + opts.timeout,
-        timeout: opts.timeout,
-    };
+/// Probe one server. See the module docs for the order of attempts. A
+/// Streamable HTTP server that turns out to be a legacy SSE one is probed
+/// over SSE (the report says which answered).
+pub fn probe(target: &catalog::Transport, opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
+    let clock = Clock::start(opts.timeout);
     let budget = Budget::new(opts.max_bytes);
     match target {
-        Target::Stdio {
+        catalog::Transport::Stdio {
             command,
             args,
             env,
             cwd,
         } => {
             let spawn =
-                || StdioTransport::spawn(command, args, env, cwd.as_deref(), opts.timeout, &budget);
-            let mut t = spawn()?;
-            match discover(&mut t, &clock) {
-                Ok(report) => {
-                    t.close();
-                    Ok(report)
-                }
-                Err(Step::Final(e) | Step::Legacy(e)) => {
-                    t.close();
-                    Err(e)
-                }
-                Err(Step::Fallback { respawn }) => {
-                    if respawn {
-                        t.close();
-                        t = spawn()?;
-                    }
-                    let r = match initialize(&mut t, &clock) {
-                        Ok(report) => Ok(report),
-                        // A slow new-era server may have answered discover
-                        // after its step timed out, and refused initialize.
-                        Err(step) => match t.take_late(DISCOVER_ID) {
-                            Some(Ok(result)) if !respawn => {
-                                discovered(&mut t, &clock, result).map_err(|_| step.into_error())
-                            }
-                            _ => Err(step.into_error()),
-                        },
-                    };
-                    t.close();
-                    r
-                }
-            }
+                || StdioTransport::spawn(command, args, env, cwd.as_deref(), &clock, &budget);
+            probe_stdio(spawn, &clock)
         }
-        Target::Http {
-            url,
-            transport: HttpTransport::Sse,
-            headers,
-        } => {
-            let client = http::Client::new(url, headers, opts.timeout, &budget)?;
+        catalog::Transport::Sse { url, headers } => {
+            let client = Client::new(url, headers, &clock, &budget)?;
             let mut t = LegacySse::connect(&client, clock.deadline)?;
-            let r = initialize(&mut t, &clock).map_err(Step::into_error);
-            t.close();
-            r
+            initialize(&mut t, &clock).map_err(Step::into_error)
         }
-        Target::Http {
-            url,
-            transport: HttpTransport::StreamableHttp,
-            headers,
-        } => {
-            let client = http::Client::new(url, headers, opts.timeout, &budget)?;
-            let mut t = Streamable::new(&client);
-            match discover(&mut t, &clock) {
-                Ok(report) => {
-                    t.close();
-                    return Ok(report);
-                }
-                Err(Step::Final(e) | Step::Legacy(e)) => {
-                    t.close();
-                    return Err(e);
-                }
-                Err(Step::Fallback { .. }) => {}
-            }
-            let mut t = Streamable::new(&client);
-            let refused = match initialize(&mut t, &clock) {
-                Ok(report) => {
-                    t.close();
-                    return Ok(report);
-                }
-                Err(Step::Final(e)) => {
-                    t.close();
-                    return Err(e);
-                }
-                Err(Step::Fallback { .. }) => unreachable!("initialize never falls back"),
-                Err(Step::Legacy(e)) => e,
-            };
-            t.close();
-            // A 2024-11-05 server: GET the URL for the endpoint event. If
-            // that fails too, the POST's refusal says more than the GET's.
-            let mut t = match LegacySse::connect(&client, clock.deadline) {
-                Ok(t) => t,
-                Err(_) => return Err(refused),
-            };
-            let r = initialize(&mut t, &clock).map_err(Step::into_error);
-            t.close();
-            r
+        catalog::Transport::StreamableHttp { url, headers } => {
+            let client = Client::new(url, headers, &clock, &budget)?;
+            probe_streamable(&client, &clock)
         }
     }
+}
+
+/// Discover, then `initialize` on the same child (or on a new one when
+/// discover killed it). Every child is stopped when its transport drops.
+fn probe_stdio(
+    spawn: impl Fn() -> Result<StdioTransport, ProbeError>,
+    clock: &Clock,
+) -> Result<ProbeReport, ProbeError> {
+    let mut t = spawn()?;
+    let respawn = match discover(&mut t, clock) {
+        Ok(report) => return Ok(report),
+        Err(Step::Final(e) | Step::Legacy(e)) => return Err(e),
+        Err(Step::Fallback { respawn }) => respawn,
+    };
+    if respawn {
+        // The first child is stopped before the second starts.
+        drop(t);
+        t = spawn()?;
+    }
+    match initialize(&mut t, clock) {
+        Ok(report) => Ok(report),
+        // A slow new-era server may have answered discover after its step
+        // timed out, and refused initialize.
+        Err(step) => match t.take_late(DISCOVER_ID) {
+            Some(Ok(result)) if !respawn => {
+                discovered(&mut t, clock, result).map_err(|_| step.into_error())
+            }
+            _ => Err(step.into_error()),
+        },
+    }
+}
+
+/// Discover, then `initialize`, each on a transport of its own, then legacy SSE.
+fn probe_streamable(client: &Client, clock: &Clock) -> Result<ProbeReport, ProbeError> {
+    match discover(&mut Streamable::new(client), clock) {
+        Ok(report) => return Ok(report),
+        Err(Step::Final(e) | Step::Legacy(e)) => return Err(e),
+        Err(Step::Fallback { .. }) => {}
+    }
+    let refused = match initialize(&mut Streamable::new(client), clock) {
+        Ok(report) => return Ok(report),
+        Err(Step::Final(e)) => return Err(e),
+        Err(Step::Fallback { .. }) => unreachable!("initialize never falls back"),
+        Err(Step::Legacy(e)) => e,
+    };
+    // A 2024-11-05 server: GET the URL for the endpoint event. If that fails
+    // too, the POST's refusal says more than the GET's.
+    let Ok(mut t) = LegacySse::connect(client, clock.deadline) else {
+        return Err(refused);
+    };
+    initialize(&mut t, clock).map_err(Step::into_error)
+}
+
+/// Probes a server exactly as `declared`: a server that answers only over the
+/// other HTTP transport is an error that says so ("answers over sse, registered
+/// as streamable-http"), never a success. A Streamable HTTP declaration finds out
+/// by its own fallback; an SSE declaration that fails on a reachable HTTP server
+/// tries Streamable HTTP with what is left of the time limit, to tell a moved
+/// server from a dead one. The declaration itself is never changed here.
+pub fn probe_declared(
+    declared: &catalog::Transport,
+    opts: &ProbeOptions,
+) -> Result<ProbeReport, ProbeError> {
+    let start = Instant::now();
+    let mismatch = |answered: TransportKind| ProbeError::WrongTransport {
+        answered,
+        declared: declared.kind(),
+    };
+    match probe(declared, opts) {
+        Ok(report) if report.transport != declared.kind() => Err(mismatch(report.transport)),
+        Ok(report) => Ok(report),
+        Err(e) => {
+            let catalog::Transport::Sse { url, headers } = declared else {
+                return Err(e);
+            };
+            let left = opts.timeout.saturating_sub(start.elapsed());
+            if !e.something_answered() || left.is_zero() {
+                return Err(e);
+            }
+            let other = catalog::Transport::http(
+                TransportKind::StreamableHttp,
+                url.clone(),
+                headers.clone(),
+            );
+            match probe(
+                &other,
+                &ProbeOptions {
+                    timeout: left,
+                    ..*opts
+                },
+            ) {
+                Ok(r) if r.transport == TransportKind::StreamableHttp => Err(mismatch(r.transport)),
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+/// Probes every declared server at once, at most `parallelism` at a time, each on
+/// its own thread (a probe mostly waits), with [`probe_declared`]. Results come in
+/// the order of `declared`.
+pub fn probe_many(
+    declared: &[&catalog::Transport],
+    opts: &ProbeOptions,
+    parallelism: usize,
+) -> Vec<Result<ProbeReport, ProbeError>> {
+    parallel_map(declared, parallelism, |t| probe_declared(t, opts))
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(ProbeError::Protocol("probe thread failed".into()))))
+        .collect()
+}
+
+/// The part of the probe's time that discover gets: a third, so that a server
+/// that ignores unknown methods still leaves time for `initialize`.
+fn discover_deadline(clock: &Clock) -> Instant {
+    (clock.start + clock.timeout / 3).min(clock.deadline)
 }
 
 /// How a step ended when it did not produce a report.
@@ -303,7 +271,7 @@ fn fallback_status(status: u16) -> bool {
 fn discover(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step> {
     t.set_protocol(Era::Discover, DISCOVER_VERSION);
     let params = new_era_params(Map::new());
-    let result = match t.request("server/discover", params, clock.discover_deadline()) {
+    let result = match t.request("server/discover", params, discover_deadline(clock)) {
         Ok(Ok(result)) => result,
         Ok(Err(err)) if err.code == UNSUPPORTED_PROTOCOL_VERSION => {
             let supported = err
@@ -334,7 +302,9 @@ fn discover(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step> {
         Err(ProbeError::HttpStatus { status, .. }) if fallback_status(status) => {
             return Err(Step::Fallback { respawn: false });
         }
-        Err(ProbeError::Exited { .. } | ProbeError::Closed { .. }) if t.name() == "stdio" => {
+        Err(ProbeError::Exited { .. } | ProbeError::Closed { .. })
+            if t.kind() == TransportKind::Stdio =>
+        {
             return Err(Step::Fallback { respawn: true });
         }
         Err(e) => return Err(Step::Final(e)),
@@ -374,7 +344,7 @@ fn discovered(t: &mut dyn Transport, clock: &Clock, result: Value) -> Result<Pro
     let mut report = ProbeReport {
         era: Era::Discover,
         protocol_version: DISCOVER_VERSION.to_string(),
-        transport: t.name(),
+        transport: t.kind(),
         server_name,
         server_version,
         capabilities: sorted_keys(&capabilities),
@@ -431,7 +401,7 @@ fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step>
     let mut report = ProbeReport {
         era: Era::Initialize,
         protocol_version: version,
-        transport: t.name(),
+        transport: t.kind(),
         server_name,
         server_version,
         capabilities: sorted_keys(&capabilities),

@@ -10,11 +10,9 @@
 //! - A reader thread reads stdout line by line into a channel, so every wait
 //!   for an answer is a `recv_timeout` with the probe's deadline. It enforces
 //!   the probe's byte cap (which also caps the length of one line).
-//! - Notifications are skipped. Server requests are answered: `ping` with an
-//!   empty result (the spec says a ping must be answered promptly), anything
-//!   else with -32601 "method not found" (we advertise no client
-//!   capabilities, so a server has no business asking for sampling, roots or
-//!   elicitation).
+//! - Notifications are skipped. Server requests are answered as on every
+//!   transport (`transport::answer_to`: `ping` with an empty result, anything
+//!   else with -32601 "method not found").
 //! - Teardown, always (also on timeout, error or panic, via `Drop`): close
 //!   stdin, wait up to 25 ms; SIGTERM the group, wait up to 400 ms; SIGKILL
 //!   the group; reap the child. If the child went away on its own, any
@@ -25,15 +23,16 @@
 //! hundred bytes, far below a pipe buffer, so a child that never reads its
 //! stdin cannot block us.
 
-use super::jsonrpc::{self, Id, Incoming, RpcError};
-use super::probe::{Budget, Transport};
+use super::jsonrpc::{self, Id, RpcError};
+use super::transport::{Budget, Clock, Heard, Transport, answer_to, heard, params_opt};
 use super::{ProbeError, io_reason};
+use crate::catalog::TransportKind;
 use crate::process::{self, Group};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -44,14 +43,14 @@ enum FromChild {
     Failed(io::Error),
 }
 
-pub(crate) struct StdioTransport {
+pub(super) struct StdioTransport {
     group: Option<Group>,
     stdin: Option<ChildStdin>,
     rx: Receiver<FromChild>,
     next_id: i64,
     line_no: u64,
-    timeout: Duration,
-    limit: u64,
+    clock: Clock,
+    budget: Budget,
     /// Set once the reader reported EOF or an error: no more lines come.
     done: bool,
     /// Answers to earlier requests that came after we stopped waiting.
@@ -62,12 +61,12 @@ pub(crate) struct StdioTransport {
 const STDIN_CLOSE_GRACE: Duration = Duration::from_millis(25);
 
 impl StdioTransport {
-    pub(crate) fn spawn(
+    pub(super) fn spawn(
         command: &str,
         args: &[String],
         env: &BTreeMap<String, String>,
         cwd: Option<&str>,
-        timeout: Duration,
+        clock: &Clock,
         budget: &Budget,
     ) -> Result<Self, ProbeError> {
         process::become_subreaper();
@@ -97,14 +96,13 @@ impl StdioTransport {
         };
         // A small bound: the reader runs at most a few lines ahead of us.
         let (tx, rx) = sync_channel(64);
-        let opts_limit = budget.limit();
-        let budget = budget.clone();
+        let thread_budget = budget.clone();
         let spawned = thread::Builder::new()
             .name("mcp-stdio-reader".into())
             .spawn(move || {
                 let mut r = BufReader::with_capacity(64 * 1024, stdout);
                 loop {
-                    let msg = match read_line(&mut r, &budget) {
+                    let msg = match read_line(&mut r, &thread_budget) {
                         Ok(Some(line)) => FromChild::Line(line),
                         Ok(None) => FromChild::Eof,
                         Err(LineError::TooLarge) => FromChild::TooLarge,
@@ -122,8 +120,8 @@ impl StdioTransport {
             rx,
             next_id: 0,
             line_no: 0,
-            timeout,
-            limit: opts_limit,
+            clock: *clock,
+            budget: budget.clone(),
             done: false,
             late: HashMap::new(),
         };
@@ -169,13 +167,8 @@ impl StdioTransport {
     }
 
     fn answer_server_request(&mut self, id: &Id, method: &str) {
-        let reply = if method == "ping" {
-            jsonrpc::response_ok(id, serde_json::json!({}))
-        } else {
-            jsonrpc::response_err(id, jsonrpc::METHOD_NOT_FOUND, "method not found")
-        };
         // Best effort: if the child is gone we learn it on the next read.
-        let _ = self.send(&reply, method);
+        let _ = self.send(&answer_to(id, method), method);
     }
 
     /// Wait for the next line before `deadline`.
@@ -183,18 +176,9 @@ impl StdioTransport {
         if self.done {
             return Err(self.gone(waiting_for));
         }
-        let now = Instant::now();
-        let wait = deadline.saturating_duration_since(now);
-        let msg = match self.rx.recv_timeout(wait) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => {
-                return Err(ProbeError::Timeout {
-                    after: self.timeout,
-                    waiting_for: waiting_for.to_string(),
-                });
-            }
-            Err(RecvTimeoutError::Disconnected) => FromChild::Eof,
-        };
+        let msg = self
+            .clock
+            .receive(&self.rx, deadline, waiting_for, FromChild::Eof)?;
         match msg {
             FromChild::Line(l) => {
                 self.line_no += 1;
@@ -206,7 +190,7 @@ impl StdioTransport {
             }
             FromChild::TooLarge => {
                 self.done = true;
-                Err(ProbeError::TooLarge { limit: self.limit })
+                Err(self.budget.too_large())
             }
             FromChild::Failed(e) => {
                 self.done = true;
@@ -220,7 +204,8 @@ impl StdioTransport {
 
     /// Close stdin, then SIGTERM, then SIGKILL the process group; reap; then
     /// kill whatever the server left outside its group (see `crate::process`).
-    pub(crate) fn shutdown(&mut self) {
+    /// Idempotent: `Drop` calls it, and so does a failed `spawn`.
+    fn shutdown(&mut self) {
         drop(self.stdin.take());
         let Some(mut group) = self.group.take() else {
             return;
@@ -238,8 +223,8 @@ impl StdioTransport {
 }
 
 impl Transport for StdioTransport {
-    fn name(&self) -> &'static str {
-        "stdio"
+    fn kind(&self) -> TransportKind {
+        TransportKind::Stdio
     }
 
     fn request(
@@ -268,27 +253,14 @@ impl Transport for StdioTransport {
                 }
             })?;
             for m in messages {
-                match m {
-                    Incoming::Response {
-                        id: Some(Id::Num(n)),
-                        outcome,
-                    } if n == id => {
-                        return Ok(outcome);
-                    }
-                    // An earlier request of ours, answered after we gave up.
-                    Incoming::Response {
-                        id: Some(Id::Num(n)),
-                        outcome,
-                    } if n > 0 && n < id && self.late.len() < 16 => {
+                match heard(m, id) {
+                    Heard::Answer(outcome) => return Ok(outcome),
+                    // Kept for `take_late` (a few at most).
+                    Heard::Earlier(n, outcome) if self.late.len() < 16 => {
                         self.late.insert(n, outcome);
                     }
-                    // An error the server could not tie to a request can
-                    // only be about the one we have outstanding.
-                    Incoming::Response { id: None, outcome } => return Ok(outcome),
-                    Incoming::Response { .. } | Incoming::Notification { .. } => {}
-                    Incoming::Request { id, method, .. } => {
-                        self.answer_server_request(&id, &method)
-                    }
+                    Heard::Asked(id, method) => self.answer_server_request(&id, &method),
+                    Heard::Earlier(..) | Heard::Nothing => {}
                 }
             }
         }
@@ -306,20 +278,12 @@ impl Transport for StdioTransport {
     fn take_late(&mut self, id: i64) -> Option<Result<Value, RpcError>> {
         self.late.remove(&id)
     }
-
-    fn close(&mut self) {
-        self.shutdown();
-    }
 }
 
 impl Drop for StdioTransport {
     fn drop(&mut self) {
         self.shutdown();
     }
-}
-
-fn params_opt(params: Value) -> Option<Value> {
-    if params.is_null() { None } else { Some(params) }
 }
 
 enum LineError {

@@ -7,6 +7,7 @@ use super::fakes::brain::{FakeEra, TOOLS};
 use super::fakes::http::{FakeHttp, HttpFake};
 use super::fakes::stdio::{self, Behaviour};
 use super::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -24,12 +25,8 @@ fn opts(secs: u64) -> ProbeOptions {
     }
 }
 
-fn http(url: String, transport: HttpTransport) -> Target {
-    Target::Http {
-        url,
-        transport,
-        headers: BTreeMap::new(),
-    }
+fn http(url: String, transport: TransportKind) -> Transport {
+    Transport::http(transport, url, BTreeMap::new())
 }
 
 struct StdioCase {
@@ -47,7 +44,7 @@ impl StdioCase {
         self.dir.path().join(name)
     }
 
-    fn target(&self, b: Behaviour) -> Target {
+    fn target(&self, b: Behaviour) -> Transport {
         let (command, args) = stdio::command(b);
         let mut env = BTreeMap::new();
         for (k, f) in [
@@ -57,7 +54,7 @@ impl StdioCase {
         ] {
             env.insert(k.to_string(), self.file(f).to_string_lossy().into_owned());
         }
-        Target::Stdio {
+        Transport::Stdio {
             command,
             args,
             env,
@@ -109,7 +106,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (r, t.elapsed())
 }
 
-fn probe_err(target: &Target, o: &ProbeOptions) -> (String, Duration) {
+fn probe_err(target: &Transport, o: &ProbeOptions) -> (String, Duration) {
     let (r, took) = timed(|| probe(target, o));
     match r {
         Ok(report) => panic!("expected an error, got {report:?}"),
@@ -129,7 +126,7 @@ fn stdio_old_era() {
     let r = probe(&case.target(Behaviour::GoodOld), &opts(10)).unwrap();
     assert_eq!(r.era, Era::Initialize);
     assert_eq!(r.protocol_version, "2025-06-18");
-    assert_eq!(r.transport, "stdio");
+    assert_eq!(r.transport.as_str(), "stdio");
     assert_eq!(r.server_name.as_deref(), Some("fake-stdio-old"));
     assert_eq!(r.server_version.as_deref(), Some("1.0.0"));
     assert_eq!(r.capabilities, ["prompts", "resources", "tools"]);
@@ -168,7 +165,7 @@ fn stdio_slow_new_era_server_still_counts_as_new_era() {
     let case = StdioCase::new();
     let secs = stdio::timeout_secs(3);
     let mut target = case.target(Behaviour::SlowNew);
-    if let Target::Stdio { env, .. } = &mut target {
+    if let Transport::Stdio { env, .. } = &mut target {
         env.insert("MCPREG_FAKE_DELAY_MS".into(), (secs * 500).to_string());
     }
     let r = probe(&target, &opts(secs)).unwrap();
@@ -277,7 +274,7 @@ fn stdio_grandchildren_die_too() {
 
 #[test]
 fn stdio_program_that_does_not_exist() {
-    let target = Target::Stdio {
+    let target = Transport::Stdio {
         command: "mcpreg-no-such-program".into(),
         args: vec![],
         env: BTreeMap::new(),
@@ -299,10 +296,10 @@ fn http_old_era_json_and_sse_replies() {
             era: FakeEra::Old,
             sse,
         });
-        let r = probe(&http(fake.url(), HttpTransport::StreamableHttp), &opts(10)).unwrap();
+        let r = probe(&http(fake.url(), TransportKind::StreamableHttp), &opts(10)).unwrap();
         assert_eq!(r.era, Era::Initialize);
         assert_eq!(r.protocol_version, "2025-06-18");
-        assert_eq!(r.transport, "streamable-http");
+        assert_eq!(r.transport.as_str(), "streamable-http");
         assert_eq!(r.server_name.as_deref(), Some("fake-old"));
         assert_eq!(r.capabilities, ["logging", "prompts", "resources", "tools"]);
         assert_eq!(tool_names(&r), TOOLS);
@@ -342,7 +339,7 @@ fn http_new_era_json_and_sse_replies() {
             era: FakeEra::New,
             sse,
         });
-        let r = probe(&http(fake.url(), HttpTransport::StreamableHttp), &opts(10)).unwrap();
+        let r = probe(&http(fake.url(), TransportKind::StreamableHttp), &opts(10)).unwrap();
         assert_eq!(r.era, Era::Discover);
         assert_eq!(r.protocol_version, "2026-07-28");
         assert_eq!(r.server_name.as_deref(), Some("fake-new"));
@@ -366,8 +363,8 @@ fn http_new_era_json_and_sse_replies() {
 #[test]
 fn legacy_sse_given_by_the_user() {
     let fake = FakeHttp::start(HttpFake::LegacySse);
-    let r = probe(&http(fake.url_path("/sse"), HttpTransport::Sse), &opts(10)).unwrap();
-    assert_eq!(r.transport, "sse");
+    let r = probe(&http(fake.url_path("/sse"), TransportKind::Sse), &opts(10)).unwrap();
+    assert_eq!(r.transport.as_str(), "sse");
     assert_eq!(r.protocol_version, "2024-11-05");
     assert_eq!(tool_names(&r), TOOLS);
     let log = fake.requests();
@@ -382,11 +379,11 @@ fn legacy_sse_given_by_the_user() {
 fn streamable_falls_back_to_legacy_sse() {
     let fake = FakeHttp::start(HttpFake::LegacySse);
     let r = probe(
-        &http(fake.url_path("/sse"), HttpTransport::StreamableHttp),
+        &http(fake.url_path("/sse"), TransportKind::StreamableHttp),
         &opts(10),
     )
     .unwrap();
-    assert_eq!(r.transport, "sse");
+    assert_eq!(r.transport.as_str(), "sse");
     assert_eq!(r.era, Era::Initialize);
     assert_eq!(tool_names(&r), TOOLS);
     let log = fake.requests();
@@ -403,7 +400,7 @@ fn streamable_falls_back_to_legacy_sse() {
 #[test]
 fn http_server_that_never_answers_times_out() {
     let fake = FakeHttp::start(HttpFake::NeverAnswers);
-    let (e, took) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(2));
+    let (e, took) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(2));
     assert_eq!(e, "timed out after 2s waiting for initialize");
     assert!(took < Duration::from_secs(2) + slack(), "{took:?}");
 }
@@ -411,7 +408,7 @@ fn http_server_that_never_answers_times_out() {
 #[test]
 fn http_server_that_stalls_mid_body_times_out() {
     let fake = FakeHttp::start(HttpFake::StallMidBody);
-    let (e, took) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(2));
+    let (e, took) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(2));
     assert_eq!(e, "timed out after 2s waiting for initialize");
     assert!(took < Duration::from_secs(2) + slack(), "{took:?}");
 }
@@ -421,7 +418,7 @@ fn http_100_megabytes_hit_the_byte_cap() {
     let fake = FakeHttp::start(HttpFake::Huge);
     // The cap, not the timeout, ends it: a timeout generous enough for a debug
     // build reading 16 MB on a loaded machine.
-    let (e, took) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(60));
+    let (e, took) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(60));
     assert_eq!(e, "response exceeded 16777216 bytes");
     assert!(took < Duration::from_secs(60), "{took:?}");
 }
@@ -429,7 +426,7 @@ fn http_100_megabytes_hit_the_byte_cap() {
 #[test]
 fn http_invalid_json() {
     let fake = FakeHttp::start(HttpFake::InvalidJson);
-    let (e, _) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(5));
+    let (e, _) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(5));
     assert_eq!(
         e,
         "invalid JSON from server at line 1 column 2 of the response body: key must be a string"
@@ -439,7 +436,7 @@ fn http_invalid_json() {
 #[test]
 fn http_json_rpc_error() {
     let fake = FakeHttp::start(HttpFake::JsonRpcError);
-    let (e, _) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(5));
+    let (e, _) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(5));
     assert_eq!(e, "server returned JSON-RPC error -32603: boom");
     // discover's error made us fall back; initialize's error is final.
     assert_eq!(
@@ -451,7 +448,7 @@ fn http_json_rpc_error() {
 #[test]
 fn http_notifications_and_server_requests_first() {
     let fake = FakeHttp::start(HttpFake::NoiseFirst);
-    let r = probe(&http(fake.url(), HttpTransport::StreamableHttp), &opts(10)).unwrap();
+    let r = probe(&http(fake.url(), TransportKind::StreamableHttp), &opts(10)).unwrap();
     assert_eq!(tool_names(&r), TOOLS);
     let log = fake.requests();
     assert!(log.iter().any(|l| l == "POST /mcp reply srv-1"), "{log:?}");
@@ -461,7 +458,7 @@ fn http_notifications_and_server_requests_first() {
 #[test]
 fn http_endless_event_stream_times_out() {
     let fake = FakeHttp::start(HttpFake::EndlessSse);
-    let (e, took) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(2));
+    let (e, took) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(2));
     assert_eq!(e, "timed out after 2s waiting for initialize");
     assert!(took < Duration::from_secs(2) + slack(), "{took:?}");
 }
@@ -470,7 +467,7 @@ fn http_endless_event_stream_times_out() {
 fn legacy_endless_event_stream_times_out() {
     // The GET stream of the legacy transport never sends `endpoint`.
     let fake = FakeHttp::start(HttpFake::EndlessSse);
-    let (e, took) = probe_err(&http(fake.url(), HttpTransport::Sse), &opts(2));
+    let (e, took) = probe_err(&http(fake.url(), TransportKind::Sse), &opts(2));
     assert_eq!(e, "timed out after 2s waiting for the endpoint event");
     assert!(took < Duration::from_secs(2) + slack(), "{took:?}");
 }
@@ -478,7 +475,7 @@ fn legacy_endless_event_stream_times_out() {
 #[test]
 fn http_redirects_are_not_followed() {
     let fake = FakeHttp::start(HttpFake::Redirect);
-    for transport in [HttpTransport::StreamableHttp, HttpTransport::Sse] {
+    for transport in [TransportKind::StreamableHttp, TransportKind::Sse] {
         let (e, _) = probe_err(&http(fake.url(), transport), &opts(5));
         assert_eq!(
             e,
@@ -492,7 +489,7 @@ fn http_unsupported_protocol_version_is_final() {
     let fake = FakeHttp::start(HttpFake::Unsupported {
         supported: &["2027-01-01"],
     });
-    let (e, _) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(5));
+    let (e, _) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(5));
     assert_eq!(
         e,
         "server supports protocol versions 2027-01-01, none of which this client speaks"
@@ -505,7 +502,7 @@ fn http_unsupported_protocol_version_naming_an_old_one_falls_back() {
     let fake = FakeHttp::start(HttpFake::Unsupported {
         supported: &["2025-06-18"],
     });
-    let (e, _) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(5));
+    let (e, _) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(5));
     assert_eq!(e, "server returned JSON-RPC error -32601: Method not found");
     assert_eq!(
         fake.requests(),
@@ -516,13 +513,12 @@ fn http_unsupported_protocol_version_naming_an_old_one_falls_back() {
 #[test]
 fn http_headers_are_sent_on_every_request() {
     let fake = FakeHttp::start(HttpFake::RequireAuth);
-    let (e, _) = probe_err(&http(fake.url(), HttpTransport::StreamableHttp), &opts(5));
+    let (e, _) = probe_err(&http(fake.url(), TransportKind::StreamableHttp), &opts(5));
     assert_eq!(e, format!("HTTP 401 Unauthorized from POST {}", fake.url()));
     let mut headers = BTreeMap::new();
     headers.insert("Authorization".to_string(), "Bearer secret".to_string());
-    let target = Target::Http {
+    let target = Transport::StreamableHttp {
         url: fake.url(),
-        transport: HttpTransport::StreamableHttp,
         headers,
     };
     let r = probe(&target, &opts(5)).unwrap();
@@ -537,14 +533,14 @@ fn http_connection_refused() {
         l.local_addr().unwrap().port()
     };
     let url = format!("http://127.0.0.1:{port}/mcp");
-    let (e, _) = probe_err(&http(url, HttpTransport::StreamableHttp), &opts(5));
+    let (e, _) = probe_err(&http(url, TransportKind::StreamableHttp), &opts(5));
     assert_eq!(e, "connection refused");
 }
 
 #[test]
 fn bad_urls() {
     let (e, _) = probe_err(
-        &http("ftp://127.0.0.1/x".into(), HttpTransport::StreamableHttp),
+        &http("ftp://127.0.0.1/x".into(), TransportKind::StreamableHttp),
         &opts(1),
     );
     assert_eq!(

@@ -9,7 +9,8 @@
 //! Ports are probed in parallel on `mcp::parallel_map`, the pool of
 //! `health --probe`, each probe bounded in time and bytes.
 
-use crate::mcp::{self, HttpTransport, ProbeError, ProbeOptions, ProbeReport, Target};
+use crate::catalog::{Transport, TransportKind};
+use crate::mcp::{self, Answered, ProbeError, ProbeOptions, ProbeReport};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -65,44 +66,14 @@ fn identify_one(addr: SocketAddr, opts: &ProbeOptions) -> Result<Found, ProbeErr
     let mut last = None;
     for path in PATHS {
         let url = url(addr, path);
-        let target = Target::Http {
-            url: url.clone(),
-            transport: HttpTransport::StreamableHttp,
-            headers: BTreeMap::new(),
-        };
+        let target = Transport::http(TransportKind::StreamableHttp, url.clone(), BTreeMap::new());
         match mcp::probe(&target, opts) {
             Ok(report) => return Ok(Found { path, url, report }),
-            Err(e) if worth_another_path(&e) => last = Some(e),
+            // The port answered like an HTTP server with nothing MCP at this
+            // path, so another path may still be MCP.
+            Err(e) if e.answered() == Answered::NotMcpHere => last = Some(e),
             Err(e) => return Err(e),
         }
     }
     Err(last.unwrap_or_else(|| ProbeError::NotMcp("no path answered".into())))
-}
-
-/// Whether the port answered like an HTTP server with nothing MCP at this
-/// path, so that another path may still be MCP.
-fn worth_another_path(e: &ProbeError) -> bool {
-    match e {
-        ProbeError::HttpStatus { .. }
-        | ProbeError::Redirect { .. }
-        | ProbeError::NotMcp(_)
-        | ProbeError::InvalidJson { .. }
-        | ProbeError::InvalidMessage(_)
-        | ProbeError::JsonRpc { .. }
-        | ProbeError::Protocol(_) => true,
-        ProbeError::Timeout { .. }
-        | ProbeError::TooLarge { .. }
-        | ProbeError::Spawn { .. }
-        | ProbeError::Exited { .. }
-        | ProbeError::Closed { .. }
-        | ProbeError::ConnectionRefused
-        | ProbeError::HostNotFound(_)
-        | ProbeError::BadUrl { .. }
-        | ProbeError::UnsupportedVersion { .. }
-        | ProbeError::NoCommonVersion { .. }
-        | ProbeError::WrongTransport { .. }
-        | ProbeError::Io(_)
-        | ProbeError::Tls(_)
-        | ProbeError::Http(_) => false,
-    }
 }

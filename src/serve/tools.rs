@@ -8,7 +8,7 @@
 
 use super::secrets::Secrets;
 use crate::catalog::search::{Ranking, Search};
-use crate::catalog::{Entry, HealthState, LeaseState, Query, Timestamp};
+use crate::catalog::{Entry, HealthState, LeaseState, Query, Timestamp, TransportKind};
 use crate::cli::{ExportTo, Find};
 use crate::interop::export_new;
 use clap::{Parser, ValueEnum};
@@ -39,7 +39,7 @@ pub fn definitions() -> Vec<Value> {
         "properties": {
             "id": {"type": "string"}, "name": {"type": "string"},
             "description": {"type": ["string", "null"]},
-            "transport": {"type": "string", "enum": ["stdio", "streamable-http", "sse"]},
+            "transport": {"type": "string", "enum": TransportKind::ALL.map(TransportKind::as_str)},
             "tools": {"type": "array", "items": {"type": "string"}},
             "tags": {"type": "array", "items": {"type": "string"}},
             "lease": {"type": "string", "enum": ["none", "live", "expired"]},
@@ -157,7 +157,7 @@ fn filters_schema() -> Value {
             "capability": many("Has this capability"),
             "tag": many("Carries this tag (all of them, when several)"),
             "name": {"type": "string", "description": "Has exactly this name"},
-            "transport": {"type": "string", "enum": ["stdio", "streamable-http", "sse"]},
+            "transport": {"type": "string", "enum": TransportKind::ALL.map(TransportKind::as_str)},
             "meta": {"type": "object", "additionalProperties": {"type": "string"},
                      "description": "Has these metadata keys with these values"},
             "status": {"type": "string", "enum": ["live", "expired", "any"]},

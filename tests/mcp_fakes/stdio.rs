@@ -84,7 +84,7 @@ pub fn argv(b: Behaviour) -> Vec<String> {
     ]
 }
 
-/// Command and arguments separately, as `Target::Stdio` wants them.
+/// Command and arguments separately, as `Transport::Stdio` wants them.
 pub fn command(b: Behaviour) -> (String, Vec<String>) {
     let mut v = argv(b);
     let cmd = v.remove(0);

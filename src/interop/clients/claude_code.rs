@@ -5,13 +5,14 @@
 
 use super::spelling::{Kinds, Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};
+use crate::catalog::TransportKind;
 
 pub const KINDS: Kinds = Kinds {
-    stdio: "stdio",
+    stdio: TransportKind::Stdio.as_str(),
     stdio_also: &[],
     http: "http",
-    http_also: &["streamable-http"],
-    sse: "sse",
+    http_also: &[TransportKind::StreamableHttp.as_str()],
+    sse: TransportKind::Sse.as_str(),
     required: false,
 };
 

@@ -5,15 +5,16 @@
 
 use super::spelling::{Kinds, Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};
+use crate::catalog::TransportKind;
 
 const SPELLING: Spelling = Spelling {
     client: "cline",
     kinds: Some(Kinds {
-        stdio: "stdio",
+        stdio: TransportKind::Stdio.as_str(),
         stdio_also: &[],
         http: "streamableHttp",
         http_also: &[],
-        sse: "sse",
+        sse: TransportKind::Sse.as_str(),
         required: false,
     }),
     url: Some("url"),

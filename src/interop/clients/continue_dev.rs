@@ -7,12 +7,14 @@
 
 use super::spelling::{map, object_at, stdio};
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};
-use crate::catalog::Transport;
+use crate::catalog::{Transport, TransportKind};
 use crate::interop::{join, string_at, string_list_at, string_map_at};
 use serde_json::{Map, Value};
 
 fn write(t: &Transport) -> Result<Fields, &'static str> {
     let mut f = Fields::new();
+    // Continue's `type` words are the MCP specification's names.
+    f.insert("type".into(), t.kind().as_str().into());
     match t {
         Transport::Stdio {
             command,
@@ -20,15 +22,9 @@ fn write(t: &Transport) -> Result<Fields, &'static str> {
             env,
             cwd,
         } => {
-            f.insert("type".into(), "stdio".into());
             stdio(&mut f, command, args, env, cwd);
         }
         Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
-            let sse = matches!(t, Transport::Sse { .. });
-            f.insert(
-                "type".into(),
-                if sse { "sse" } else { "streamable-http" }.into(),
-            );
             f.insert("url".into(), url.as_str().into());
             if !headers.is_empty() {
                 f.insert(
@@ -45,9 +41,14 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
     let command = string_at(obj, "command", at)?;
     let url = string_at(obj, "url", at)?;
     let kind = match (string_at(obj, "type", at)?, command, url) {
-        (Some(k), _, _) => k,
-        (None, Some(_), None) => "stdio",
-        (None, None, Some(_)) => "streamable-http",
+        (Some(word), _, _) => word.parse().map_err(|_| {
+            format!(
+                "{}: {word:?} is not stdio, sse or streamable-http",
+                join(at, "type")
+            )
+        })?,
+        (None, Some(_), None) => TransportKind::Stdio,
+        (None, None, Some(_)) => TransportKind::StreamableHttp,
         _ => {
             return Err(format!(
                 "{at}: needs `command` (stdio) or `url` (HTTP), one of them"
@@ -55,7 +56,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
         }
     };
     match kind {
-        "stdio" => {
+        TransportKind::Stdio => {
             let Some(command) = command else {
                 return Err(format!(
                     "{}: required for a stdio server",
@@ -69,7 +70,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
                 cwd: string_at(obj, "cwd", at)?.map(str::to_owned),
             }))
         }
-        "sse" | "streamable-http" => {
+        http @ (TransportKind::StreamableHttp | TransportKind::Sse) => {
             let Some(url) = url else {
                 return Err(format!("{}: required for an HTTP server", join(at, "url")));
             };
@@ -78,17 +79,8 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
                 Some(o) => string_map_at(o, "headers", &options_at)?,
                 None => Default::default(),
             };
-            let url = url.to_owned();
-            Ok(Read::Server(if kind == "sse" {
-                Transport::Sse { url, headers }
-            } else {
-                Transport::StreamableHttp { url, headers }
-            }))
+            Ok(Read::Server(Transport::http(http, url.to_owned(), headers)))
         }
-        other => Err(format!(
-            "{}: {other:?} is not stdio, sse or streamable-http",
-            join(at, "type")
-        )),
     }
 }
 

@@ -6,7 +6,7 @@
 use super::Fields;
 use super::spelling::{Kinds, Spelling, Sse};
 use super::{Client, Dirs, Layout, Syntax};
-use crate::catalog::Transport;
+use crate::catalog::{Transport, TransportKind};
 
 fn all_tools(_: &Transport, f: &mut Fields) {
     f.insert("tools".into(), serde_json::json!(["*"]));
@@ -16,10 +16,10 @@ const SPELLING: Spelling = Spelling {
     client: "copilot-cli",
     kinds: Some(Kinds {
         stdio: "local",
-        stdio_also: &["stdio"],
+        stdio_also: &[TransportKind::Stdio.as_str()],
         http: "http",
         http_also: &[],
-        sse: "sse",
+        sse: TransportKind::Sse.as_str(),
         required: false,
     }),
     url: Some("url"),

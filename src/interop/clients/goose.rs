@@ -5,7 +5,7 @@
 
 use super::spelling::map;
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};
-use crate::catalog::Transport;
+use crate::catalog::{Transport, TransportKind};
 use crate::interop::{join, string_at, string_list_at, string_map_at};
 use serde_json::{Map, Value};
 
@@ -18,17 +18,17 @@ fn write(t: &Transport) -> Result<Fields, &'static str> {
             env,
             cwd: _,
         } => {
-            f.insert("type".into(), "stdio".into());
+            f.insert("type".into(), TransportKind::Stdio.as_str().into());
             f.insert("cmd".into(), command.as_str().into());
             f.insert("args".into(), args.clone().into());
             f.insert("envs".into(), map(env));
         }
         Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
-            let sse = matches!(t, Transport::Sse { .. });
-            f.insert(
-                "type".into(),
-                if sse { "sse" } else { "streamable_http" }.into(),
-            );
+            let word = match t.kind() {
+                TransportKind::Sse => SSE,
+                _ => STREAMABLE_HTTP,
+            };
+            f.insert("type".into(), word.into());
             f.insert("uri".into(), url.as_str().into());
             f.insert("headers".into(), map(headers));
         }
@@ -39,10 +39,14 @@ fn write(t: &Transport) -> Result<Fields, &'static str> {
     Ok(f)
 }
 
+/// Goose's words for the HTTP transports: its own for Streamable HTTP.
+const STREAMABLE_HTTP: &str = "streamable_http";
+const SSE: &str = TransportKind::Sse.as_str();
+
 fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
     let kind = string_at(obj, "type", at)?;
     match kind {
-        Some("stdio") => {
+        Some(k) if k == TransportKind::Stdio.as_str() => {
             let Some(cmd) = string_at(obj, "cmd", at)? else {
                 return Err(format!(
                     "{}: required for a stdio extension",
@@ -56,19 +60,19 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
                 cwd: None,
             }))
         }
-        Some(k @ ("streamable_http" | "sse")) => {
+        Some(k @ (STREAMABLE_HTTP | SSE)) => {
             let Some(uri) = string_at(obj, "uri", at)? else {
                 return Err(format!(
                     "{}: required for a remote extension",
                     join(at, "uri")
                 ));
             };
-            let (url, headers) = (uri.to_owned(), string_map_at(obj, "headers", at)?);
-            Ok(Read::Server(if k == "sse" {
-                Transport::Sse { url, headers }
-            } else {
-                Transport::StreamableHttp { url, headers }
-            }))
+            let kind = match k {
+                SSE => TransportKind::Sse,
+                _ => TransportKind::StreamableHttp,
+            };
+            let headers = string_map_at(obj, "headers", at)?;
+            Ok(Read::Server(Transport::http(kind, uri.to_owned(), headers)))
         }
         Some(other) => Ok(Read::NotMcp(format!(
             "a {other:?} extension is Goose's own, not an MCP server"

@@ -3,11 +3,12 @@
 //! whether a `type` tells the transport and with which words, what it cannot run.
 
 use super::{ALL, Fields, Read};
-use crate::catalog::Transport;
+use crate::catalog::{Transport, TransportKind};
 use crate::interop::{join, kind_of, string_at, string_list_at, string_map_at};
 use serde_json::{Map, Value};
 
-/// The words of a client's `type` key.
+/// The words of a client's `type` key. A word that is the MCP specification's
+/// name of the transport is written as [`TransportKind::as_str`].
 pub struct Kinds {
     pub stdio: &'static str,
     /// Other words read as stdio (Copilot CLI's `stdio` beside its `local`).
@@ -143,11 +144,11 @@ impl Spelling {
             }
             (Some(k), Some(word)) => {
                 if word == k.stdio || k.stdio_also.contains(&word) {
-                    Kind::Stdio
+                    TransportKind::Stdio
                 } else if word == k.http || k.http_also.contains(&word) {
-                    Kind::Http
+                    TransportKind::StreamableHttp
                 } else if word == k.sse {
-                    Kind::Sse
+                    TransportKind::Sse
                 } else {
                     return Err(format!(
                         "{}: {word:?} is not {}, {} or {}",
@@ -159,9 +160,9 @@ impl Spelling {
                 }
             }
             (_, _) => match (command, url) {
-                (Some(_), None) => Kind::Stdio,
-                (None, Some((k, _))) if self.sse == Sse::Key(k) => Kind::Sse,
-                (None, Some(_)) => Kind::Http,
+                (Some(_), None) => TransportKind::Stdio,
+                (None, Some((k, _))) if self.sse == Sse::Key(k) => TransportKind::Sse,
+                (None, Some(_)) => TransportKind::StreamableHttp,
                 (Some(_), Some((k, _))) => {
                     return Err(format!("{at}: has both `command` and `{k}`; give one"));
                 }
@@ -173,7 +174,7 @@ impl Spelling {
             },
         };
         Ok(Read::Server(match kind {
-            Kind::Stdio => {
+            TransportKind::Stdio => {
                 if let Some((k, _)) = url {
                     return Err(format!("{}: a stdio server has no URL", join(at, k)));
                 }
@@ -190,7 +191,7 @@ impl Spelling {
                     cwd: string_at(obj, "cwd", at)?.map(str::to_owned),
                 }
             }
-            Kind::Http | Kind::Sse => {
+            TransportKind::StreamableHttp | TransportKind::Sse => {
                 if command.is_some() {
                     return Err(format!(
                         "{}: an HTTP server has no command",
@@ -203,23 +204,10 @@ impl Spelling {
                         join(at, url_name)
                     ));
                 };
-                let url = url.to_owned();
-                let headers = string_map_at(obj, "headers", at)?;
-                if kind == Kind::Sse {
-                    Transport::Sse { url, headers }
-                } else {
-                    Transport::StreamableHttp { url, headers }
-                }
+                Transport::http(kind, url.to_owned(), string_map_at(obj, "headers", at)?)
             }
         }))
     }
-}
-
-#[derive(PartialEq, Eq)]
-enum Kind {
-    Stdio,
-    Http,
-    Sse,
 }
 
 /// `command`, `args`, `env` (when it holds something) and `cwd` (when there is
@@ -272,7 +260,7 @@ pub fn guess_mcp_servers(doc: &Map<String, Value>) -> &'static super::Client {
         named("gemini-cli")
     } else if any_type("streamableHttp") {
         named("cline")
-    } else if any_type("streamable-http") {
+    } else if any_type(TransportKind::StreamableHttp.as_str()) {
         named("roo-code")
     } else if any_type("local") || any_key("tools") {
         named("copilot-cli")

@@ -5,15 +5,16 @@
 
 use super::spelling::{Kinds, Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};
+use crate::catalog::TransportKind;
 
 const SPELLING: Spelling = Spelling {
     client: "VS Code",
     kinds: Some(Kinds {
-        stdio: "stdio",
+        stdio: TransportKind::Stdio.as_str(),
         stdio_also: &[],
         http: "http",
-        http_also: &["streamable-http"],
-        sse: "sse",
+        http_also: &[TransportKind::StreamableHttp.as_str()],
+        sse: TransportKind::Sse.as_str(),
         required: true,
     }),
     url: Some("url"),
