@@ -60,10 +60,11 @@ pub fn name_problem(name: &str) -> Option<String> {
 }
 
 fn registry_name(e: &Entry, namespace: &str) -> String {
-    if name_problem(&e.name).is_none() {
-        return e.name.clone();
+    if name_problem(&e.declared.name).is_none() {
+        return e.declared.name.clone();
     }
     let mut local: String = e
+        .declared
         .name
         .chars()
         .map(|c| {
@@ -101,14 +102,15 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
         doc.shift_remove(key);
     }
     let rest = std::mem::take(&mut doc);
-    let description = match e.description.as_deref().map(str::trim) {
+    let description = match e.declared.description.as_deref().map(str::trim) {
         Some(d) if !d.is_empty() => clip(d),
-        _ => clip(&format!("MCP server {}", e.name)),
+        _ => clip(&format!("MCP server {}", e.declared.name)),
     };
     doc.insert("$schema".into(), json!(SCHEMA_URL));
     doc.insert("name".into(), json!(name));
     doc.insert("description".into(), json!(description));
     let version: String = e
+        .declared
         .version
         .as_deref()
         .unwrap_or("0.0.0")
@@ -119,10 +121,10 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
     doc.extend(rest);
     doc.shift_remove("remotes");
     doc.shift_remove("packages");
-    match &e.transport {
+    match &e.declared.transport {
         Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
             let mut remote = Map::new();
-            remote.insert("type".into(), json!(e.transport.kind()));
+            remote.insert("type".into(), json!(e.declared.transport.kind()));
             remote.insert("url".into(), json!(url));
             if !headers.is_empty() {
                 remote.insert("headers".into(), key_values(headers));
@@ -281,8 +283,8 @@ pub fn import(doc: &Value, at: &str, import: &mut Import) -> Result<(), String> 
     let before = import.registrations.len();
     let mut add = |transport: Transport, at: &str| -> Result<(), String> {
         let mut r = plain(name, transport, at)?;
-        r.description = Some(description.to_owned());
-        r.version = Some(version.to_owned());
+        r.declared.description = Some(description.to_owned());
+        r.declared.version = Some(version.to_owned());
         import.registrations.push(r);
         Ok(())
     };
