@@ -219,7 +219,7 @@ impl<'de> Visitor<'de> for KeySeed {
     type Value = Key<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
+        f.write_str("field identifier")
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
@@ -247,4 +247,121 @@ pub(super) fn once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     }
     *slot = Some(map.next_value()?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::Entry;
+    use crate::catalog::pins::Pins;
+    use crate::catalog::registration::Registration;
+    use serde_json::json;
+
+    /// An entry with every field set, written as mcpreg writes it, a key of a
+    /// newer version last.
+    fn every_field() -> serde_json::Value {
+        json!({
+            "id": "fs-1", "name": "fs", "description": "Files", "version": "1.2",
+            "transport": {"type": "stdio", "command": "/bin/fs", "args": ["-v"], "env": {"K": "v"}, "cwd": "/srv"},
+            "tools": [{"name": "read", "description": "Reads", "inputSchema": {"type": "object"}}],
+            "resources": [{"uri": "file:///x", "name": "x"}],
+            "prompts": [{"name": "p", "description": null}],
+            "capabilities": ["tools"], "tags": ["t"], "meta": {"k": "v"},
+            "auth": {"type": "bearer"}, "health_url": "http://127.0.0.1:9/health",
+            "learned": ["tools"],
+            "registered_at": "2026-11-21T10:00:00.000Z", "updated_at": "2026-11-21T10:00:01.000Z",
+            "lease": {"ttl_s": 30, "expires_at": "2099-11-21T10:00:30.000Z"},
+            "health": {"status": "ok", "checked_at": "2026-11-21T10:00:00.000Z", "last_ok_at": null,
+                       "latency_ms": 3, "failures": 0, "error": null, "protocol_version": null,
+                       "server_info": null, "truncated": null},
+            "from_a_newer_version": {"kept": [1, 2]}
+        })
+    }
+
+    #[test]
+    fn an_entry_is_written_back_key_for_key_in_the_order_read() {
+        let mut entry: Entry = serde_json::from_value(every_field()).unwrap();
+        assert_eq!(entry.declared.transport.kind(), "stdio");
+        assert_eq!(entry.extra.len(), 1, "{:?}", entry.extra);
+        entry.pins = Some(Pins::of(&entry.declared.tools, entry.registered_at));
+        let text = serde_json::to_string(&entry).unwrap();
+        let back: Entry = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, entry);
+        assert_eq!(serde_json::to_string(&back).unwrap(), text);
+
+        let mut expected: Vec<String> =
+            every_field().as_object().unwrap().keys().cloned().collect();
+        expected.insert(expected.len() - 1, "pins".into());
+        let mut written: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<String> = written.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, expected);
+        written.as_object_mut().unwrap().shift_remove("pins");
+        assert_eq!(written, every_field());
+    }
+
+    #[test]
+    fn an_error_in_a_declared_field_names_its_own_line() {
+        // `#[serde(flatten)]` would name line 6, the closing brace.
+        let text = "{\n  \"id\": \"a\",\n  \"name\": \"a\",\n  \"tools\": 5,\n  \"x\": 1\n}";
+        let e = serde_json::from_str::<Entry>(text).unwrap_err();
+        assert_eq!((e.line(), e.column()), (4, 12), "{e}");
+        assert!(e.to_string().contains("expected a sequence"), "{e}");
+    }
+
+    #[test]
+    fn missing_fields_are_named_in_the_order_written() {
+        let read = |keys: &[&str]| {
+            let mut v = every_field();
+            for k in keys {
+                v.as_object_mut().unwrap().shift_remove(*k);
+            }
+            serde_json::from_value::<Entry>(v).unwrap_err().to_string()
+        };
+        assert_eq!(read(&["id", "name"]), "missing field `id`");
+        assert_eq!(read(&["name", "registered_at"]), "missing field `name`");
+        assert_eq!(
+            read(&["transport", "updated_at"]),
+            "missing field `transport`"
+        );
+        assert_eq!(read(&["updated_at"]), "missing field `updated_at`");
+    }
+
+    #[test]
+    fn a_registration_keeps_its_order_and_refuses_keys_it_does_not_know() {
+        let entry: Entry = serde_json::from_value(every_field()).unwrap();
+        let written = serde_json::to_value(Registration::of(&entry)).unwrap();
+        let keys: Vec<String> = written.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "name",
+                "description",
+                "version",
+                "transport",
+                "tools",
+                "resources",
+                "prompts",
+                "capabilities",
+                "tags",
+                "meta",
+                "auth",
+                "health_url",
+                "ttl_s",
+                "learned"
+            ]
+        );
+        let back: Registration = serde_json::from_value(written.clone()).unwrap();
+        assert_eq!(back, Registration::of(&entry));
+
+        let mut unknown = written;
+        unknown["colour"] = json!("red");
+        let e = serde_json::from_value::<Registration>(unknown).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("unknown field `colour`, expected one of {}", {
+                let all: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                all.join(", ")
+            })
+        );
+    }
 }

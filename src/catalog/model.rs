@@ -5,7 +5,9 @@
 //! is written on output (null, [] or {} when empty) so scripts can rely on the keys;
 //! on input only `id`, `name`, `transport` and the two stamps are required. Keys this
 //! version does not know are carried in `extra` and written back unchanged, so a newer
-//! mcpreg's fields survive a rewrite by an older one.
+//! mcpreg's fields survive a rewrite by an older one. What was declared (`name` to
+//! `health_url`) is one [`Declaration`], `entry.declared`, written inline; see
+//! [`declaration`] for why it is read by hand.
 
 use super::declaration::{self, Carrier, Declaration, Key, once};
 use super::pins::Pins;
