@@ -136,10 +136,10 @@ impl Output {
         for e in entries {
             table.add_row(vec![
                 cell(&e.id),
-                cell(&e.name),
-                Cell::new(e.transport.kind()),
-                cell(e.transport.endpoint()),
-                Cell::new(e.tools.len()),
+                cell(&e.declared.name),
+                Cell::new(e.declared.transport.kind()),
+                cell(e.declared.transport.endpoint()),
+                Cell::new(e.declared.tools.len()),
                 self.lease_cell(e.lease_state(now)),
                 self.health_cell(e),
             ]);
@@ -172,10 +172,10 @@ impl Output {
         for (e, r) in ranked {
             table.add_row(vec![
                 cell(&e.id),
-                cell(&e.name),
+                cell(&e.declared.name),
                 Cell::new(format!("{:.2}", r.score)),
                 Cell::new(best_tools(r)),
-                Cell::new(e.transport.kind()),
+                Cell::new(e.declared.transport.kind()),
                 self.lease_cell(e.lease_state(now)),
                 self.health_cell(e),
             ]);
@@ -218,12 +218,12 @@ impl Output {
             })
         };
         row("id", text(&e.id));
-        row("name", text(&e.name));
-        row("description", opt(&e.description));
-        row("version", opt(&e.version));
-        row("transport", text(e.transport.kind().as_str()));
-        row("endpoint", cell(e.transport.endpoint()));
-        let (pairs_name, pairs) = match &e.transport {
+        row("name", text(&e.declared.name));
+        row("description", opt(&e.declared.description));
+        row("version", opt(&e.declared.version));
+        row("transport", text(e.declared.transport.kind().as_str()));
+        row("endpoint", cell(e.declared.transport.endpoint()));
+        let (pairs_name, pairs) = match &e.declared.transport {
             crate::catalog::Transport::Stdio { env, .. } => ("env", env),
             crate::catalog::Transport::StreamableHttp { headers, .. }
             | crate::catalog::Transport::Sse { headers, .. } => ("headers", headers),
@@ -234,16 +234,17 @@ impl Output {
         );
         row(
             "tools",
-            lines(e.tools.iter().flat_map(tool_lines).collect()),
+            lines(e.declared.tools.iter().flat_map(tool_lines).collect()),
         );
         row(
             "resources",
-            lines(e.resources.iter().map(|r| r.uri.clone()).collect()),
+            lines(e.declared.resources.iter().map(|r| r.uri.clone()).collect()),
         );
         row(
             "prompts",
             lines(
-                e.prompts
+                e.declared
+                    .prompts
                     .iter()
                     .map(|p| {
                         let args: Vec<String> = p
@@ -262,14 +263,20 @@ impl Output {
                     .collect(),
             ),
         );
-        row("capabilities", lines(e.capabilities.clone()));
-        row("tags", lines(e.tags.clone()));
+        row("capabilities", lines(e.declared.capabilities.clone()));
+        row("tags", lines(e.declared.tags.clone()));
         row(
             "meta",
-            lines(e.meta.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+            lines(
+                e.declared
+                    .meta
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect(),
+            ),
         );
-        row("auth", text(e.auth.name()));
-        row("health url", opt(&e.health_url));
+        row("auth", text(e.declared.auth.name()));
+        row("health url", opt(&e.declared.health_url));
         row("registered", Cell::new(e.registered_at));
         row("updated", Cell::new(e.updated_at));
         row("lease", self.lease_cell(e.lease_state(now)));
@@ -375,7 +382,7 @@ fn pin_lines(e: &Entry) -> Vec<String> {
             out.extend(pins.compare(seen).iter().map(|c| format!("differs: {c}")));
         }
     }
-    let shown_hidden = crate::catalog::pins::hidden_text(&e.tools);
+    let shown_hidden = crate::catalog::pins::hidden_text(&e.declared.tools);
     out.extend(shown_hidden.iter().map(|c| format!("warning: {c}")));
     out
 }

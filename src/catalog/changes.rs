@@ -5,6 +5,7 @@
 //! change of its own even when nothing was written: the second instant may simply be
 //! later than an `expires_at`.
 
+use super::declaration::Declaration;
 use super::model::Entry;
 use super::query::{Query, StatusFilter};
 use super::time::Timestamp;
@@ -118,15 +119,15 @@ pub fn between(
 
 fn differing(old: &Entry, new: &Entry) -> Vec<&'static str> {
     let mut fields = Vec::new();
-    if old.tools != new.tools
+    if old.declared.tools != new.declared.tools
         || old.pins != new.pins
-        || old.resources != new.resources
-        || old.prompts != new.prompts
-        || old.capabilities != new.capabilities
+        || old.declared.resources != new.declared.resources
+        || old.declared.prompts != new.declared.prompts
+        || old.declared.capabilities != new.declared.capabilities
     {
         fields.push("tools");
     }
-    if old.transport != new.transport {
+    if old.declared.transport != new.declared.transport {
         fields.push("endpoint");
     }
     if old.health != new.health {
@@ -136,11 +137,14 @@ fn differing(old: &Entry, new: &Entry) -> Vec<&'static str> {
         fields.push("lease");
     }
     let rest = |e: &Entry| Entry {
-        tools: vec![],
-        resources: vec![],
-        prompts: vec![],
-        capabilities: vec![],
-        transport: new.transport.clone(),
+        declared: Declaration {
+            tools: vec![],
+            resources: vec![],
+            prompts: vec![],
+            capabilities: vec![],
+            transport: new.declared.transport.clone(),
+            ..e.declared.clone()
+        },
         health: None,
         pins: None,
         lease: None,
@@ -162,23 +166,15 @@ mod tests {
     fn entry(id: &str, ttl: Option<u64>, at: Timestamp) -> Entry {
         Entry {
             id: id.into(),
-            name: id.into(),
-            description: None,
-            version: None,
-            transport: Transport::Stdio {
-                command: "/bin/x".into(),
-                args: vec![],
-                env: BTreeMap::new(),
-                cwd: None,
-            },
-            tools: vec![],
-            resources: vec![],
-            prompts: vec![],
-            capabilities: vec![],
-            tags: vec![],
-            meta: BTreeMap::new(),
-            auth: Default::default(),
-            health_url: None,
+            declared: Declaration::bare(
+                id,
+                Transport::Stdio {
+                    command: "/bin/x".into(),
+                    args: vec![],
+                    env: BTreeMap::new(),
+                    cwd: None,
+                },
+            ),
             learned: Default::default(),
             pins: None,
             registered_at: at,
@@ -206,7 +202,7 @@ mod tests {
         let a = entry("a", None, t0);
         let b = entry("b", None, t0);
         let mut b2 = b.clone();
-        b2.tools.push(Tool::named("t", None));
+        b2.declared.tools.push(Tool::named("t", None));
         let c = entry("c", None, t0);
         let changes = between(&map(&[a, b]), t0, &map(&[b2, c]), t0, StatusFilter::Live);
         assert_eq!(

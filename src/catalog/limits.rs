@@ -67,29 +67,36 @@ impl Registration {
         names(
             "tool name",
             MAX_NAME_BYTES,
-            &mut self.tools.iter().map(|t| t.name.as_str()),
+            &mut self.declared.tools.iter().map(|t| t.name.as_str()),
         )?;
         names(
             "prompt name",
             MAX_NAME_BYTES,
-            &mut self.prompts.iter().map(|p| p.name.as_str()),
+            &mut self.declared.prompts.iter().map(|p| p.name.as_str()),
         )?;
         names(
             "resource URI",
             MAX_URI_BYTES,
-            &mut self.resources.iter().map(|r| r.uri.as_str()),
+            &mut self.declared.resources.iter().map(|r| r.uri.as_str()),
         )?;
-        let items = self.tools.len() + self.resources.len() + self.prompts.len();
+        let items =
+            self.declared.tools.len() + self.declared.resources.len() + self.declared.prompts.len();
         if items > MAX_ITEMS {
             return Err(format!(
                 "{items} tools, resources and prompts; at most {MAX_ITEMS} are kept per server"
             ));
         }
         let descriptions = self
+            .declared
             .tools
             .iter()
             .map(|t| (&t.name, &t.description))
-            .chain(self.prompts.iter().map(|p| (&p.name, &p.description)));
+            .chain(
+                self.declared
+                    .prompts
+                    .iter()
+                    .map(|p| (&p.name, &p.description)),
+            );
         for (name, description) in descriptions {
             if let Some(d) = description
                 && d.len() > MAX_TEXT_BYTES
@@ -100,7 +107,7 @@ impl Registration {
                 ));
             }
         }
-        for tool in &self.tools {
+        for tool in &self.declared.tools {
             for (what, schema) in [
                 ("input schema", &tool.input_schema),
                 ("output schema", &tool.output_schema),
@@ -118,7 +125,7 @@ impl Registration {
             }
         }
         if let Transport::StreamableHttp { headers, .. } | Transport::Sse { headers, .. } =
-            &self.transport
+            &self.declared.transport
         {
             for (name, value) in headers {
                 check_header(name, value)?;

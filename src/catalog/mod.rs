@@ -1,10 +1,13 @@
 //! The catalog: the one model of the registry that every command shares.
 //!
-//! Entries, leases and health (`model`), the filters of `find` (`query`), how ids
-//! are derived and checked (`id`), and the time stamps they carry (`time`). It knows
-//! nothing of files, etcd or sockets; the stores and the MCP client speak in its types.
+//! Entries, leases and health (`model`), what a registration declares (`declaration`,
+//! the part an entry and a registration share), the filters of `find` (`query`), how
+//! ids are derived and checked (`id`), and the time stamps they carry (`time`). It
+//! knows nothing of files, etcd or sockets; the stores and the MCP client speak in its
+//! types.
 
 pub mod changes;
+pub mod declaration;
 pub mod id;
 pub mod limits;
 pub mod model;
@@ -14,6 +17,7 @@ pub mod registration;
 pub mod search;
 pub mod time;
 
+pub use declaration::Declaration;
 pub use model::{Entry, HealthStatus, LeaseState, Transport, TransportKind};
 pub use query::{EntryView, HealthState, Query, StatusFilter};
 pub use time::Timestamp;

@@ -5,57 +5,111 @@
 //! is written on output (null, [] or {} when empty) so scripts can rely on the keys;
 //! on input only `id`, `name`, `transport` and the two stamps are required. Keys this
 //! version does not know are carried in `extra` and written back unchanged, so a newer
-//! mcpreg's fields survive a rewrite by an older one.
+//! mcpreg's fields survive a rewrite by an older one. What was declared (`name` to
+//! `health_url`) is one [`Declaration`], `entry.declared`, written inline; see
+//! [`declaration`] for why it is read by hand.
 
+use super::declaration::{self, Carrier, Declaration, Key, once};
 use super::pins::Pins;
 use super::time::Timestamp;
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Entry {
     pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub version: Option<String>,
-    pub transport: Transport,
-    #[serde(default)]
-    pub tools: Vec<Tool>,
-    #[serde(default)]
-    pub resources: Vec<Resource>,
-    #[serde(default)]
-    pub prompts: Vec<Prompt>,
-    #[serde(default)]
-    pub capabilities: Vec<String>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub meta: BTreeMap<String, String>,
-    #[serde(default)]
-    pub auth: Auth,
-    #[serde(default)]
-    pub health_url: Option<String>,
+    /// What was registered: written inline, read through [`declaration::read`].
+    #[serde(flatten)]
+    pub declared: Declaration,
     /// The declared fields that mcpreg learned from the server itself rather
     /// than from a flag: `health --probe --refresh` may overwrite these (and
     /// empty ones), never what was given by hand.
-    #[serde(default)]
     pub learned: BTreeSet<Learned>,
     pub registered_at: Timestamp,
     pub updated_at: Timestamp,
-    #[serde(default)]
     pub lease: Option<Lease>,
-    #[serde(default)]
     pub health: Option<Health>,
     /// The tools' digests as first seen or last accepted (`mcpreg pin`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pins: Option<Pins>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
+}
+
+/// Read by hand around the declaration (see [`declaration`]): a field added to
+/// `Entry` beside `declared` needs its arm here.
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(EntryVisitor)
+    }
+}
+
+struct EntryVisitor;
+
+/// An entry's own fields as they are read; unknown keys go to `extra`.
+#[derive(Default)]
+struct EntryFields {
+    id: Option<String>,
+    learned: Option<BTreeSet<Learned>>,
+    registered_at: Option<Timestamp>,
+    updated_at: Option<Timestamp>,
+    lease: Option<Option<Lease>>,
+    health: Option<Option<Health>>,
+    pins: Option<Option<Pins>>,
+    extra: BTreeMap<String, Value>,
+}
+
+impl<'de> Carrier<'de> for EntryFields {
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match &*key {
+            "id" => once(&mut self.id, "id", map),
+            "learned" => once(&mut self.learned, "learned", map),
+            "registered_at" => once(&mut self.registered_at, "registered_at", map),
+            "updated_at" => once(&mut self.updated_at, "updated_at", map),
+            "lease" => once(&mut self.lease, "lease", map),
+            "health" => once(&mut self.health, "health", map),
+            "pins" => once(&mut self.pins, "pins", map),
+            _ => {
+                let value = map.next_value()?;
+                self.extra.insert(key.into_owned(), value);
+                Ok(())
+            }
+        }
+    }
+
+    fn missing_first(&self) -> Option<&'static str> {
+        self.id.is_none().then_some("id")
+    }
+}
+
+impl<'de> Visitor<'de> for EntryVisitor {
+    type Value = Entry;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("struct Entry")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Entry, A::Error> {
+        let mut own = EntryFields::default();
+        let declared = declaration::read(map, &mut own)?;
+        let required =
+            |field: Option<Timestamp>, name| field.ok_or_else(|| de::Error::missing_field(name));
+        Ok(Entry {
+            id: own.id.ok_or_else(|| de::Error::missing_field("id"))?,
+            declared,
+            learned: own.learned.unwrap_or_default(),
+            registered_at: required(own.registered_at, "registered_at")?,
+            updated_at: required(own.updated_at, "updated_at")?,
+            lease: own.lease.flatten(),
+            health: own.health.flatten(),
+            pins: own.pins.flatten(),
+            extra: own.extra,
+        })
+    }
 }
 
 /// A declared field that a probe can fill in.

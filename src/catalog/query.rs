@@ -189,12 +189,17 @@ impl Entry {
             Cow::Borrowed(s)
         }
         EntryView {
-            name: borrowed(&self.name),
-            description: self.description.as_deref().map(|d| Text(borrowed(d))),
+            name: borrowed(&self.declared.name),
+            description: self
+                .declared
+                .description
+                .as_deref()
+                .map(|d| Text(borrowed(d))),
             transport: KindView {
-                kind: Cow::Borrowed(self.transport.kind().as_str()),
+                kind: Cow::Borrowed(self.declared.transport.kind().as_str()),
             },
             tools: self
+                .declared
                 .tools
                 .iter()
                 .map(|t| ToolView {
@@ -204,6 +209,7 @@ impl Entry {
                 })
                 .collect(),
             resources: self
+                .declared
                 .resources
                 .iter()
                 .map(|r| UriView {
@@ -211,6 +217,7 @@ impl Entry {
                 })
                 .collect(),
             prompts: self
+                .declared
                 .prompts
                 .iter()
                 .map(|p| NameView {
@@ -218,13 +225,20 @@ impl Entry {
                 })
                 .collect(),
             capabilities: self
+                .declared
                 .capabilities
                 .iter()
                 .map(|c| Text(borrowed(c)))
                 .collect(),
-            tags: self.tags.iter().map(|t| Text(borrowed(t))).collect(),
+            tags: self
+                .declared
+                .tags
+                .iter()
+                .map(|t| Text(borrowed(t)))
+                .collect(),
             meta: MetaPairs(
-                self.meta
+                self.declared
+                    .meta
                     .iter()
                     .map(|(k, v)| (borrowed(k), borrowed(v)))
                     .collect(),

@@ -2,15 +2,17 @@
 //! registry itself learned), renewing a lease, and deciding what `prune` removes.
 //! Stores apply these under their own concurrency control; commands only call them.
 
+use super::declaration::{self, Carrier, Declaration, Key, once};
 use super::model::{
-    Auth, Entry, Health, HealthStatus, Learned, Lease, LeaseState, Prompt, Resource, ServerInfo,
-    Tool, Transport,
+    Entry, Health, HealthStatus, Learned, Lease, LeaseState, ServerInfo, Tool, Transport,
 };
 use super::pins::{self, Pins, ToolChange};
 use super::time::{Timestamp, human_duration};
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 /// What one `register` declares about a server.
@@ -18,36 +20,16 @@ use std::time::Duration;
 /// It serialises as mcpreg keeps it inside formats that cannot express it all
 /// (`server.json`'s `_meta`), so that an export read back with `register --from`
 /// gives the same entry; the ttl then travels as whole seconds, `ttl_s`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Registration {
     pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub version: Option<String>,
-    pub transport: Transport,
-    #[serde(default)]
-    pub tools: Vec<Tool>,
-    #[serde(default)]
-    pub resources: Vec<Resource>,
-    #[serde(default)]
-    pub prompts: Vec<Prompt>,
-    #[serde(default)]
-    pub capabilities: Vec<String>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub meta: BTreeMap<String, String>,
-    #[serde(default)]
-    pub auth: Auth,
-    #[serde(default)]
-    pub health_url: Option<String>,
-    #[serde(default, rename = "ttl_s", with = "whole_seconds")]
+    /// Written inline, read through [`declaration::read`].
+    #[serde(flatten)]
+    pub declared: Declaration,
+    #[serde(rename = "ttl_s", serialize_with = "whole_seconds")]
     pub ttl: Option<Duration>,
-    /// Which of the fields above a probe filled in (see [`Entry::learned`]).
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    /// Which declared fields a probe filled in (see [`Entry::learned`]).
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub learned: BTreeSet<Learned>,
     /// A probe made just now (`--introspect`), recorded as the entry's health.
     #[serde(skip)]
@@ -55,21 +37,73 @@ pub struct Registration {
 }
 
 /// A ttl as a number of seconds (`null`: no lease).
-mod whole_seconds {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
+// serde's `serialize_with` hands the field by reference.
+#[allow(clippy::ref_option)]
+fn whole_seconds<S: serde::Serializer>(ttl: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match ttl {
+        Some(d) => s.serialize_some(&d.as_secs()),
+        None => s.serialize_none(),
+    }
+}
 
-    // serde's `with` hands the field by reference.
-    #[allow(clippy::ref_option)]
-    pub fn serialize<S: Serializer>(ttl: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-        match ttl {
-            Some(d) => s.serialize_some(&d.as_secs()),
-            None => s.serialize_none(),
+/// Read by hand around the declaration (see [`declaration`]), refusing unknown
+/// keys: a field added beside `declared` needs its arm here.
+impl<'de> Deserialize<'de> for Registration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(RegistrationVisitor)
+    }
+}
+
+struct RegistrationVisitor;
+
+#[derive(Default)]
+struct RegistrationFields {
+    id: Option<String>,
+    ttl_s: Option<Option<u64>>,
+    learned: Option<BTreeSet<Learned>>,
+}
+
+impl<'de> Carrier<'de> for RegistrationFields {
+    fn field<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match &*key {
+            "id" => once(&mut self.id, "id", map),
+            "ttl_s" => once(&mut self.ttl_s, "ttl_s", map),
+            "learned" => once(&mut self.learned, "learned", map),
+            _ => Err(de::Error::unknown_field(&key, &KEYS)),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_secs))
+    fn missing_first(&self) -> Option<&'static str> {
+        self.id.is_none().then_some("id")
+    }
+}
+
+/// Every key of a registration in the order written, for the message that
+/// refuses another one.
+static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    std::iter::once("id")
+        .chain(declaration::keys().iter().copied())
+        .chain(["ttl_s", "learned"])
+        .collect()
+});
+
+impl<'de> Visitor<'de> for RegistrationVisitor {
+    type Value = Registration;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct Registration")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Registration, A::Error> {
+        let mut own = RegistrationFields::default();
+        let declared = declaration::read(map, &mut own)?;
+        Ok(Registration {
+            id: own.id.ok_or_else(|| de::Error::missing_field("id"))?,
+            declared,
+            ttl: own.ttl_s.flatten().map(Duration::from_secs),
+            learned: own.learned.unwrap_or_default(),
+            probed: None,
+        })
     }
 }
 
@@ -78,18 +112,7 @@ impl Registration {
     pub fn bare(name: &str, transport: Transport) -> Self {
         Registration {
             id: super::id::derive(name, &transport),
-            name: name.to_owned(),
-            description: None,
-            version: None,
-            transport,
-            tools: Vec::new(),
-            resources: Vec::new(),
-            prompts: Vec::new(),
-            capabilities: Vec::new(),
-            tags: Vec::new(),
-            meta: BTreeMap::new(),
-            auth: Auth::None,
-            health_url: None,
+            declared: Declaration::bare(name, transport),
             ttl: None,
             learned: BTreeSet::new(),
             probed: None,
@@ -100,18 +123,7 @@ impl Registration {
     pub fn of(entry: &Entry) -> Self {
         Registration {
             id: entry.id.clone(),
-            name: entry.name.clone(),
-            description: entry.description.clone(),
-            version: entry.version.clone(),
-            transport: entry.transport.clone(),
-            tools: entry.tools.clone(),
-            resources: entry.resources.clone(),
-            prompts: entry.prompts.clone(),
-            capabilities: entry.capabilities.clone(),
-            tags: entry.tags.clone(),
-            meta: entry.meta.clone(),
-            auth: entry.auth,
-            health_url: entry.health_url.clone(),
+            declared: entry.declared.clone(),
             ttl: entry.lease.map(|l| l.ttl()),
             learned: entry.learned.clone(),
             probed: None,
@@ -127,18 +139,7 @@ impl Registration {
     pub fn apply(&self, existing: Option<&Entry>, now: Timestamp) -> Entry {
         let mut entry = Entry {
             id: self.id.clone(),
-            name: self.name.clone(),
-            description: self.description.clone(),
-            version: self.version.clone(),
-            transport: self.transport.clone(),
-            tools: self.tools.clone(),
-            resources: self.resources.clone(),
-            prompts: self.prompts.clone(),
-            capabilities: self.capabilities.clone(),
-            tags: self.tags.clone(),
-            meta: self.meta.clone(),
-            auth: self.auth,
-            health_url: self.health_url.clone(),
+            declared: self.declared.clone(),
             learned: self.learned.clone(),
             registered_at: now,
             updated_at: now,
@@ -152,7 +153,7 @@ impl Registration {
             entry.extra.clone_from(&old.extra);
             // What the registry learned of this endpoint, pins included: a
             // re-registration never accepts changed tools by itself.
-            if old.transport == entry.transport {
+            if old.declared.transport == entry.declared.transport {
                 entry.health.clone_from(&old.health);
                 entry.pins.clone_from(&old.pins);
             }
@@ -283,7 +284,7 @@ impl Entry {
     /// be recorded in this, the current entry: not when the server was
     /// re-registered with another declaration or endpoint meanwhile.
     pub fn same_registration(&self, probed: &Entry) -> bool {
-        self.updated_at == probed.updated_at && self.transport == probed.transport
+        self.updated_at == probed.updated_at && self.declared.transport == probed.declared.transport
     }
 }
 
@@ -310,8 +311,10 @@ impl Entry {
             return Pinned::Unchanged;
         };
         let changes = pins.compare(&seen);
-        if (self.learned.contains(&Learned::Tools) || self.tools.is_empty()) && self.tools != seen {
-            self.tools.clone_from(&seen);
+        if (self.learned.contains(&Learned::Tools) || self.declared.tools.is_empty())
+            && self.declared.tools != seen
+        {
+            self.declared.tools.clone_from(&seen);
             self.learned.insert(Learned::Tools);
             self.updated_at = now;
         }
@@ -405,28 +408,16 @@ mod tests {
     use super::*;
 
     fn registration(ttl: Option<u64>) -> Registration {
+        let transport = Transport::Stdio {
+            command: "/bin/fs".into(),
+            args: vec![],
+            env: BTreeMap::new(),
+            cwd: None,
+        };
         Registration {
             id: "fs-1".into(),
-            name: "fs".into(),
-            description: None,
-            version: None,
-            transport: Transport::Stdio {
-                command: "/bin/fs".into(),
-                args: vec![],
-                env: BTreeMap::new(),
-                cwd: None,
-            },
-            tools: vec![],
-            resources: vec![],
-            prompts: vec![],
-            capabilities: vec![],
-            tags: vec![],
-            meta: BTreeMap::new(),
-            auth: Auth::None,
-            health_url: None,
             ttl: ttl.map(Duration::from_secs),
-            learned: BTreeSet::new(),
-            probed: None,
+            ..Registration::bare("fs", transport)
         }
     }
 
@@ -456,7 +447,7 @@ mod tests {
             truncated: None,
         });
         let mut changed = registration(Some(30));
-        changed.tags = vec!["new".into()];
+        changed.declared.tags = vec!["new".into()];
         let second = changed.apply(Some(&first), t1);
         assert_eq!(second.registered_at, t0);
         assert_eq!(second.updated_at, t1);
@@ -468,7 +459,7 @@ mod tests {
         assert_eq!(second.health, first.health);
 
         let mut moved = changed.clone();
-        moved.transport = Transport::Sse {
+        moved.declared.transport = Transport::Sse {
             url: "http://127.0.0.1:1/sse".into(),
             headers: BTreeMap::new(),
         };

@@ -67,11 +67,11 @@ impl Health {
     fn probe_and_record(&self, ctx: &mut Context, selected: &mut [Entry]) -> Result<()> {
         if selected
             .iter()
-            .any(|e| matches!(e.transport, Transport::Stdio { .. }))
+            .any(|e| matches!(e.declared.transport, Transport::Stdio { .. }))
         {
             ctx.store.check_commands_trusted()?;
         }
-        let declared: Vec<&Transport> = selected.iter().map(|e| &e.transport).collect();
+        let declared: Vec<&Transport> = selected.iter().map(|e| &e.declared.transport).collect();
         let opts = ProbeOptions {
             timeout: self.timeout,
             ..ProbeOptions::default()
@@ -161,7 +161,7 @@ fn render(ctx: &mut Context, summary: &Summary, entries: &[Entry]) -> Result<()>
             let health = e.health.as_ref();
             table.add_row(vec![
                 cell(&e.id),
-                cell(&e.name),
+                cell(&e.declared.name),
                 ctx.out.lease_cell(e.lease_state(ctx.now)),
                 ctx.out.health_cell(e),
                 cell(

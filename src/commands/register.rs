@@ -4,7 +4,7 @@ use super::{Context, Exit, Run, check_ttl, key_value, lifecycle};
 use crate::catalog::model::absolute_in;
 use crate::catalog::model::{Auth, Prompt, Resource, Tool};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Timestamp, Transport, TransportKind, id, limits};
+use crate::catalog::{Declaration, Timestamp, Transport, TransportKind, id, limits};
 use crate::cli::{AuthKind, Declare, Register};
 use crate::error::{Error, Result};
 use crate::interop;
@@ -57,7 +57,7 @@ pub fn introspect(
     transport_given: bool,
     opts: &ProbeOptions,
 ) -> Result<mcp::ProbeReport> {
-    let declared = &registration.transport;
+    let declared = &registration.declared.transport;
     let probed = match transport_given {
         true => mcp::probe_declared(declared, opts),
         false => mcp::probe(declared, opts),
@@ -69,7 +69,7 @@ pub fn introspect(
                 "--transport",
                 format!(
                     "{} answers over {answered}, not {declared}; leave out --transport to record what answers",
-                    registration.transport.endpoint(),
+                    registration.declared.transport.endpoint(),
                 ),
             ));
         }
@@ -82,10 +82,10 @@ pub fn introspect(
     };
     let answered = report.answered(declared);
     if answered.kind() != declared.kind() {
-        if registration.id == id::derive(&registration.name, declared) {
-            registration.id = id::derive(&registration.name, &answered);
+        if registration.id == id::derive(&registration.declared.name, declared) {
+            registration.id = id::derive(&registration.declared.name, &answered);
         }
-        registration.transport = answered;
+        registration.declared.transport = answered;
     }
     Ok(report)
 }
@@ -141,13 +141,13 @@ impl Register {
                 )));
             }
             r.check_limits()
-                .map_err(|why| bad(format!("server {:?}: {why}", r.name)))?;
+                .map_err(|why| bad(format!("server {:?}: {why}", r.declared.name)))?;
             for t in &tags {
-                if !r.tags.contains(t) {
-                    r.tags.push(t.clone());
+                if !r.declared.tags.contains(t) {
+                    r.declared.tags.push(t.clone());
                 }
             }
-            r.meta.extend(meta.clone());
+            r.declared.meta.extend(meta.clone());
             if self.declare.ttl.is_some() {
                 r.ttl = self.declare.ttl;
             }
@@ -383,22 +383,24 @@ impl Declare {
         check_ttl(self.ttl)?;
         Ok(Registration {
             id,
-            name: name.to_owned(),
-            description: self.description.clone(),
-            version: self.server_version.clone(),
-            transport,
-            tools,
-            resources,
-            prompts,
-            capabilities,
-            tags: nonempty("--tag", &self.tags)?,
-            meta: pairs("--meta", &self.meta)?,
-            auth: match self.auth {
-                AuthKind::None => Auth::None,
-                AuthKind::Bearer => Auth::Bearer,
-                AuthKind::Oauth2 => Auth::Oauth2,
+            declared: Declaration {
+                name: name.to_owned(),
+                description: self.description.clone(),
+                version: self.server_version.clone(),
+                transport,
+                tools,
+                resources,
+                prompts,
+                capabilities,
+                tags: nonempty("--tag", &self.tags)?,
+                meta: pairs("--meta", &self.meta)?,
+                auth: match self.auth {
+                    AuthKind::None => Auth::None,
+                    AuthKind::Bearer => Auth::Bearer,
+                    AuthKind::Oauth2 => Auth::Oauth2,
+                },
+                health_url: self.health_url.clone(),
             },
-            health_url: self.health_url.clone(),
             ttl: self.ttl,
             learned: Default::default(),
             probed: None,

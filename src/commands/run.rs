@@ -25,7 +25,7 @@ impl super::Run for Run {
                 "give the server's program after `--`",
             ));
         };
-        self.refuse_if_taken(&registration.transport)?;
+        self.refuse_if_taken(&registration.declared.transport)?;
         let signals = Signals::catch()?;
         // The kernel SIGTERMs the server should mcpreg die without cleaning up.
         let mut group = process::spawn_group(

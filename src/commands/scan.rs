@@ -169,15 +169,15 @@ impl Scan {
         let put = ctx.store.upsert(&declared.id, &mut |current| {
             let mut r = declared.clone();
             if let Some(old) = current {
-                r.description.clone_from(&old.description);
-                r.tags.clone_from(&old.tags);
-                r.meta.clone_from(&old.meta);
-                r.auth = old.auth;
-                r.health_url.clone_from(&old.health_url);
-                if old.transport.kind() == r.transport.kind()
-                    && old.transport.endpoint() == r.transport.endpoint()
+                r.declared.description.clone_from(&old.declared.description);
+                r.declared.tags.clone_from(&old.declared.tags);
+                r.declared.meta.clone_from(&old.declared.meta);
+                r.declared.auth = old.declared.auth;
+                r.declared.health_url.clone_from(&old.declared.health_url);
+                if old.declared.transport.kind() == r.declared.transport.kind()
+                    && old.declared.transport.endpoint() == r.declared.transport.endpoint()
                 {
-                    r.transport = old.transport.clone();
+                    r.declared.transport = old.declared.transport.clone();
                 }
                 if r.ttl.is_none() {
                     r.ttl = old.lease.map(|l| l.ttl());

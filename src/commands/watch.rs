@@ -246,7 +246,7 @@ impl Watch {
                 }
                 OutputFormat::Table => {
                     let detail = if change.fields.is_empty() {
-                        format!("{} {}", e.name, e.transport.endpoint())
+                        format!("{} {}", e.declared.name, e.declared.transport.endpoint())
                     } else {
                         change.fields.join(", ")
                     };

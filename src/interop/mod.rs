@@ -16,7 +16,7 @@ pub const DEFAULT_NAMESPACE: &str = "local.mcpreg";
 
 use crate::catalog::model::check_http_url;
 use crate::catalog::registration::Registration;
-use crate::catalog::{Entry, Transport, id};
+use crate::catalog::{Declaration, Entry, Transport, id};
 use crate::cli::ExportTo;
 use clients::{Client, Syntax};
 use serde::Serialize;
@@ -37,16 +37,19 @@ pub struct Import {
 /// check the same flags; `at` names the field.
 pub fn checked(r: Registration, at: &str) -> Result<Registration, String> {
     id::validate(&r.id).map_err(|why| format!("{at}.id: {:?}: {why}", r.id))?;
-    let plain = plain(&r.name, r.transport.clone(), at)?;
+    let plain = plain(&r.declared.name, r.declared.transport.clone(), at)?;
     if let Some(why) = r.ttl.and_then(crate::catalog::time::ttl_problem) {
         return Err(format!("{at}.ttl_s: {why}"));
     }
-    if let Some(url) = &r.health_url {
+    if let Some(url) = &r.declared.health_url {
         check_http_url(url).map_err(|why| format!("{at}.health_url: {url:?}: {why}"))?;
     }
     Ok(Registration {
-        name: plain.name,
-        transport: plain.transport,
+        declared: Declaration {
+            name: plain.declared.name,
+            transport: plain.declared.transport,
+            ..r.declared
+        },
         ..r
     })
 }
@@ -250,8 +253,8 @@ pub fn without_cwd(client: &Client, mut entries: Vec<Entry>) -> (Vec<Entry>, Vec
         return (entries, moved);
     }
     for e in &mut entries {
-        if let Some(absolute) = e.transport.without_cwd(std::path::Path::exists) {
-            e.transport = absolute;
+        if let Some(absolute) = e.declared.transport.without_cwd(std::path::Path::exists) {
+            e.declared.transport = absolute;
             moved.push(e.id.clone());
         }
     }

@@ -61,10 +61,11 @@ pub fn name_problem(name: &str) -> Option<String> {
 
 /// The server.json `name` of `e` (the rule in the module comment).
 pub fn registry_name(e: &Entry, namespace: &str) -> String {
-    if name_problem(&e.name).is_none() {
-        return e.name.clone();
+    if name_problem(&e.declared.name).is_none() {
+        return e.declared.name.clone();
     }
     let mut local: String = e
+        .declared
         .name
         .chars()
         .map(|c| {
@@ -85,7 +86,8 @@ pub fn registry_name(e: &Entry, namespace: &str) -> String {
 
 /// The server.json `version` of `e`: its own, at most 255 characters, or `0.0.0`.
 pub fn registry_version(e: &Entry) -> String {
-    e.version
+    e.declared
+        .version
         .as_deref()
         .unwrap_or("0.0.0")
         .chars()
@@ -112,9 +114,9 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
         doc.shift_remove(key);
     }
     let rest = std::mem::take(&mut doc);
-    let description = match e.description.as_deref().map(str::trim) {
+    let description = match e.declared.description.as_deref().map(str::trim) {
         Some(d) if !d.is_empty() => clip(d),
-        _ => clip(&format!("MCP server {}", e.name)),
+        _ => clip(&format!("MCP server {}", e.declared.name)),
     };
     doc.insert("$schema".into(), json!(SCHEMA_URL));
     doc.insert("name".into(), json!(name));
@@ -123,10 +125,10 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
     doc.extend(rest);
     doc.shift_remove("remotes");
     doc.shift_remove("packages");
-    match &e.transport {
+    match &e.declared.transport {
         Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
             let mut remote = Map::new();
-            remote.insert("type".into(), json!(e.transport.kind()));
+            remote.insert("type".into(), json!(e.declared.transport.kind()));
             remote.insert("url".into(), json!(url));
             if !headers.is_empty() {
                 remote.insert("headers".into(), key_values(headers));
@@ -285,8 +287,8 @@ pub fn import(doc: &Value, at: &str, import: &mut Import) -> Result<(), String> 
     let before = import.registrations.len();
     let mut add = |transport: Transport, at: &str| -> Result<(), String> {
         let mut r = plain(name, transport, at)?;
-        r.description = Some(description.to_owned());
-        r.version = Some(version.to_owned());
+        r.declared.description = Some(description.to_owned());
+        r.declared.version = Some(version.to_owned());
         import.registrations.push(r);
         Ok(())
     };

@@ -113,28 +113,33 @@ impl ProbeReport {
         let may = |field: Learned, empty: bool| empty || overwrite.contains(&field);
         let implied_before = implied_capabilities(r);
         let capabilities_learnable = overwrite.contains(&Learned::Capabilities)
-            || r.capabilities.iter().all(|c| implied_before.contains(c));
-        if may(Learned::Tools, r.tools.is_empty()) {
-            r.tools.clone_from(&self.tools);
+            || r.declared
+                .capabilities
+                .iter()
+                .all(|c| implied_before.contains(c));
+        if may(Learned::Tools, r.declared.tools.is_empty()) {
+            r.declared.tools.clone_from(&self.tools);
             r.learned.insert(Learned::Tools);
         }
-        if may(Learned::Resources, r.resources.is_empty()) {
-            r.resources.clone_from(&self.resources);
+        if may(Learned::Resources, r.declared.resources.is_empty()) {
+            r.declared.resources.clone_from(&self.resources);
             r.learned.insert(Learned::Resources);
         }
-        if may(Learned::Prompts, r.prompts.is_empty()) {
-            r.prompts.clone_from(&self.prompts);
+        if may(Learned::Prompts, r.declared.prompts.is_empty()) {
+            r.declared.prompts.clone_from(&self.prompts);
             r.learned.insert(Learned::Prompts);
         }
         if capabilities_learnable {
-            r.capabilities = implied_capabilities(r);
+            r.declared.capabilities = implied_capabilities(r);
             r.learned.insert(Learned::Capabilities);
         }
-        r.capabilities.extend(self.capabilities.iter().cloned());
-        r.capabilities.sort();
-        r.capabilities.dedup();
-        if may(Learned::Version, r.version.is_none()) && self.server_version.is_some() {
-            r.version.clone_from(&self.server_version);
+        r.declared
+            .capabilities
+            .extend(self.capabilities.iter().cloned());
+        r.declared.capabilities.sort();
+        r.declared.capabilities.dedup();
+        if may(Learned::Version, r.declared.version.is_none()) && self.server_version.is_some() {
+            r.declared.version.clone_from(&self.server_version);
             r.learned.insert(Learned::Version);
         }
     }
@@ -143,9 +148,9 @@ impl ProbeReport {
 /// The capabilities that declared tools, resources and prompts stand for.
 fn implied_capabilities(r: &Registration) -> Vec<String> {
     [
-        (!r.tools.is_empty(), "tools"),
-        (!r.resources.is_empty(), "resources"),
-        (!r.prompts.is_empty(), "prompts"),
+        (!r.declared.tools.is_empty(), "tools"),
+        (!r.declared.resources.is_empty(), "resources"),
+        (!r.declared.prompts.is_empty(), "prompts"),
     ]
     .into_iter()
     .filter(|(offered, _)| *offered)

@@ -1136,7 +1136,10 @@ mod tests {
     fn register_from_reads_the_pages_back() {
         let entries: Vec<Entry> = variety()
             .into_iter()
-            .filter(|e| e.name != "io.github.me/files" || e.version.as_deref() == Some("1.10.0"))
+            .filter(|e| {
+                e.declared.name != "io.github.me/files"
+                    || e.declared.version.as_deref() == Some("1.10.0")
+            })
             .collect();
         for secrets in [SHOW, HIDE] {
             let mut import = Import::default();

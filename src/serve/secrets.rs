@@ -48,7 +48,7 @@ impl Secrets {
                 *v = placeholder(k);
             }
         };
-        match &mut e.transport {
+        match &mut e.declared.transport {
             Transport::Stdio { env, .. } => hide(env),
             Transport::StreamableHttp { headers, .. } | Transport::Sse { headers, .. } => {
                 hide(headers)

@@ -285,12 +285,12 @@ fn select<'e>(
 /// vectors each) was two thirds of a `find_servers` call (perf); a tool, tag or
 /// name filter rejects most entries on these fields alone.
 fn may_match(query: &Query, e: &Entry) -> bool {
-    query.name.as_ref().is_none_or(|n| *n == e.name)
+    query.name.as_ref().is_none_or(|n| *n == e.declared.name)
         && query
             .tools
             .iter()
-            .all(|w| e.tools.iter().any(|t| t.name == *w))
-        && query.tags.iter().all(|w| e.tags.contains(w))
+            .all(|w| e.declared.tools.iter().any(|t| t.name == *w))
+        && query.tags.iter().all(|w| e.declared.tags.contains(w))
 }
 
 fn limit_of(value: Option<&Value>) -> Result<Option<usize>, Refusal> {
@@ -326,11 +326,11 @@ pub fn search_tools(
     let mut rows = Vec::new();
     for (e, ranking) in select(entries, &query, Some(&search), None, now) {
         for scored in ranking.map(|r| r.tools).unwrap_or_default() {
-            let Some(tool) = e.tools.iter().find(|t| t.name == scored.name) else {
+            let Some(tool) = e.declared.tools.iter().find(|t| t.name == scored.name) else {
                 continue;
             };
             rows.push(json!({
-                "server_id": e.id, "server_name": e.name, "tool": tool.name,
+                "server_id": e.id, "server_name": e.declared.name, "tool": tool.name,
                 "title": tool.title, "description": tool.description,
                 "inputSchema": tool.input_schema, "score": scored.score,
             }));
@@ -373,12 +373,12 @@ pub fn find_servers(
     let text = found
         .iter()
         .map(|(e, _)| {
-            let tools: Vec<&str> = e.tools.iter().map(|t| t.name.as_str()).collect();
+            let tools: Vec<&str> = e.declared.tools.iter().map(|t| t.name.as_str()).collect();
             format!(
                 "{} {} [{}] {}",
                 e.id,
-                e.name,
-                e.transport.kind(),
+                e.declared.name,
+                e.declared.transport.kind(),
                 tools.join(",")
             )
         })
@@ -403,10 +403,10 @@ fn summary(e: &Entry, now: Timestamp) -> Value {
         HealthState::Changed => "changed",
     };
     json!({
-        "id": e.id, "name": e.name, "description": e.description,
-        "transport": e.transport.kind(),
-        "tools": e.tools.iter().map(|t| &t.name).collect::<Vec<_>>(),
-        "tags": e.tags, "lease": lease,
+        "id": e.id, "name": e.declared.name, "description": e.declared.description,
+        "transport": e.declared.transport.kind(),
+        "tools": e.declared.tools.iter().map(|t| &t.name).collect::<Vec<_>>(),
+        "tags": e.declared.tags, "lease": lease,
         "expires_at": e.lease.map(|l| l.expires_at),
         "health": health,
     })
@@ -423,10 +423,10 @@ pub fn get_server(
     let shown = secrets.answer(e);
     let text = format!(
         "{} ({}): {} {}",
-        e.name,
+        e.declared.name,
         e.id,
-        e.transport.kind(),
-        e.description.as_deref().unwrap_or("")
+        e.declared.transport.kind(),
+        e.declared.description.as_deref().unwrap_or("")
     );
     Ok(Answer {
         text: text.trim_end().to_owned(),

@@ -90,14 +90,14 @@ impl EtcdStore {
     /// The index keys of `entry`, or None when they are too many for a transaction.
     fn index_keys(&self, entry: &Entry) -> Option<BTreeSet<String>> {
         let mut keys = BTreeSet::new();
-        for tool in &entry.tools {
+        for tool in &entry.declared.tools {
             keys.insert(format!(
                 "{}{}",
                 self.index_range("tool", &tool.name),
                 entry.id
             ));
         }
-        for tag in &entry.tags {
+        for tag in &entry.declared.tags {
             keys.insert(format!("{}{}", self.index_range("tag", tag), entry.id));
         }
         (keys.len() + 3 <= MAX_TXN_OPS).then_some(keys)

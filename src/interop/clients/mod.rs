@@ -213,21 +213,21 @@ pub fn export(
     let mut skipped: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut exportable = Vec::new();
     for e in entries {
-        match (client.write)(&e.transport) {
+        match (client.write)(&e.declared.transport) {
             Ok(fields) => exportable.push((e, fields)),
             Err(why) => skipped.entry(why).or_default().push(e.id.clone()),
         }
     }
     let mut names: BTreeMap<&str, usize> = BTreeMap::new();
     for (e, _) in &exportable {
-        *names.entry(e.name.as_str()).or_default() += 1;
+        *names.entry(e.declared.name.as_str()).or_default() += 1;
     }
     let mut marker = Fields::new();
     let mut written = Vec::new();
     let mut put = Vec::new();
     for (e, fields) in exportable {
-        let mut name = e.name.clone();
-        if names[e.name.as_str()] > 1 || taken.contains(&name) {
+        let mut name = e.declared.name.clone();
+        if names[e.declared.name.as_str()] > 1 || taken.contains(&name) {
             name = e.id.clone();
             let mut n = 2;
             while taken.contains(&name) {
@@ -238,7 +238,7 @@ pub fn export(
         taken.insert(name.clone());
         marker.insert(
             name.clone(),
-            serde_json::json!({"id": e.id, "name": e.name}),
+            serde_json::json!({"id": e.id, "name": e.declared.name}),
         );
         written.push((name.clone(), e.id.clone()));
         put.push((name, fields));
