@@ -54,6 +54,19 @@ impl HttpServe {
         stream
     }
 
+    /// A request without a body: `METHOD PATH` with `headers`.
+    fn bodiless(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.addr
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        self.exchange(request.as_bytes())
+    }
+
     /// A POST of `body` to /mcp with the headers every MCP client sends, and
     /// `extra` ones.
     fn post(&self, body: &str, extra: &[(&str, &str)]) -> Reply {
@@ -314,24 +327,19 @@ fn bad_bodies_get_the_json_rpc_error_of_their_kind_in_both_eras() {
         "{listed:?}"
     );
     // DELETE ends the session.
-    let end = serve.exchange(
-        format!(
-            "DELETE /mcp HTTP/1.1\r\nHost: {}\r\nMcp-Session-Id: {session}\r\nMCP-Protocol-Version: 2025-11-25\r\nConnection: close\r\n\r\n",
-            serve.addr
-        )
-        .as_bytes(),
+    let end = serve.bodiless(
+        "DELETE",
+        "/mcp",
+        &[
+            ("Mcp-Session-Id", session.as_str()),
+            ("MCP-Protocol-Version", "2025-11-25"),
+        ],
     );
     assert_eq!(end.status, 204, "{end:?}");
     let gone = serve.in_session(&session, 7, "tools/list", json!({}));
     assert_eq!(gone.status, 404, "{gone:?}");
 
-    let elsewhere = serve.exchange(
-        format!(
-            "GET /nope HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            serve.addr
-        )
-        .as_bytes(),
-    );
+    let elsewhere = serve.bodiless("GET", "/nope", &[]);
     assert_eq!(elsewhere.status, 404);
     assert!(serve.answers());
     assert_eq!(serve.terminate(), Some(0), "SIGTERM ends it with 0");
@@ -424,13 +432,7 @@ fn a_token_is_required_once_given() {
     let reply = discover(&[("Authorization", "Bearer s3cret-Token_42")]);
     assert_eq!(reply.status, 200, "{reply:?}");
     // Every path of the listener is behind the token.
-    let other = serve.exchange(
-        format!(
-            "GET /v0.1/servers HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            serve.addr
-        )
-        .as_bytes(),
-    );
+    let other = serve.bodiless("GET", "/v0.1/servers", &[]);
     assert_eq!(other.status, 401);
     assert_eq!(serve.terminate(), Some(0));
 
@@ -693,13 +695,7 @@ fn sessions_are_bounded() {
     assert_eq!(refused.header("retry-after"), Some("1"));
     // The new era has no sessions: it is served all the same.
     assert!(serve.answers());
-    let end = serve.exchange(
-        format!(
-            "DELETE /mcp HTTP/1.1\r\nHost: {}\r\nMcp-Session-Id: {}\r\nConnection: close\r\n\r\n",
-            serve.addr, sessions[0]
-        )
-        .as_bytes(),
-    );
+    let end = serve.bodiless("DELETE", "/mcp", &[("Mcp-Session-Id", &sessions[0])]);
     assert_eq!(end.status, 204);
     eventually("an ended session makes room", || {
         serve.post(&init, &[]).status == 200
