@@ -594,7 +594,7 @@ pub struct Serve {
 
     /// How long a client may take to send its request, or stall reading the answer,
     /// before its connection is closed
-    #[arg(long, env = "MCPREG_SERVE_CLIENT_TIMEOUT", value_name = "DUR", value_parser = parse_timeout, default_value = "10s", requires = "http")]
+    #[arg(long, env = "MCPREG_SERVE_CLIENT_TIMEOUT", value_name = "DUR", value_parser = parse_timeout, default_value = "30s", requires = "http")]
     pub client_timeout: Duration,
 }
 

@@ -18,7 +18,7 @@ use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use rmcp::model::ClientJsonRpcMessage;
+use rmcp::model::{ClientJsonRpcMessage, ClientRequest};
 use rmcp::transport::StreamableHttpServerConfig;
 use rmcp::transport::StreamableHttpService;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -38,6 +38,11 @@ use tokio::time::{Instant, Sleep};
 
 /// The largest request body accepted; a longer one is answered 413.
 pub const MAX_BODY: usize = 1 << 20;
+
+/// The most sessions (2025 era) open at once; an `initialize` beyond gets 503.
+/// A session idle for 5 minutes is closed (rmcp's default), so a client that
+/// never ends its sessions cannot grow the server without bound.
+pub const MAX_SESSIONS: usize = 1024;
 
 /// The path of the MCP endpoint.
 pub const MCP_PATH: &str = "/mcp";
@@ -69,6 +74,7 @@ pub fn bind(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
 /// The state every connection shares.
 struct Listener {
     mcp: StreamableHttpService<Registry, LocalSessionManager>,
+    sessions: Arc<LocalSessionManager>,
     guard: Guard,
     client_timeout: Duration,
 }
@@ -86,13 +92,16 @@ pub async fn serve(
         // rmcp's list of names cannot say (any IP address is fine as a Host).
         .disable_allowed_hosts()
         .with_max_request_body_bytes(MAX_BODY)
-        .with_json_response(true)
-        // Keep-alive comments on event streams also tell a client that stopped
-        // reading from one that waits.
-        .with_sse_keep_alive(Some(options.client_timeout.min(Duration::from_secs(15))));
+        // Simple answers of the new era as plain JSON: no event stream to parse.
+        .with_json_response(true);
     let sessions = Arc::new(LocalSessionManager::default());
     let shared = Arc::new(Listener {
-        mcp: StreamableHttpService::new(move || Ok(registry.for_session()), sessions, config),
+        mcp: StreamableHttpService::new(
+            move || Ok(registry.for_session()),
+            sessions.clone(),
+            config,
+        ),
+        sessions,
         guard: Guard::new(options.token.as_deref(), &options.allow_hosts),
         client_timeout: options.client_timeout,
     });
@@ -154,6 +163,9 @@ impl Listener {
         if let Err(refused) = self.guard.check(request.headers()) {
             return *refused;
         }
+        // The one place paths are routed. Other endpoints of the listener (the
+        // registry API's `GET /v0.1/...`, answered from the snapshot through
+        // `json_response`) join as arms here, behind the same guard.
         match request.uri().path() {
             MCP_PATH => self.mcp(request).await,
             _ => text(StatusCode::NOT_FOUND, "Not Found"),
@@ -166,16 +178,30 @@ impl Listener {
         let (parts, body) = request.into_parts();
         let body = if parts.method == Method::POST {
             let read = read_body(body, &parts.headers, self.client_timeout).await;
-            match read.and_then(|bytes| check_message(&bytes).map(|()| bytes)) {
-                Ok(bytes) => bytes,
+            let message = read.and_then(|bytes| check_message(&bytes).map(|m| (bytes, m)));
+            let (bytes, message) = match message {
+                Ok(read) => read,
                 Err(refused) => return *refused,
+            };
+            if opens_session(&message) && self.sessions.sessions.read().await.len() >= MAX_SESSIONS
+            {
+                return busy("too many sessions: end one (DELETE) or wait for one to expire");
             }
+            bytes
         } else {
             Bytes::new()
         };
-        self.mcp
+        let ends_session = parts.method == Method::DELETE;
+        let mut response = self
+            .mcp
             .handle(Request::from_parts(parts, Full::new(body)))
-            .await
+            .await;
+        // The SDK answers a session's end 202; the Python SDK takes anything
+        // but 200 and 204 for a failure and warns. Nothing follows: 204.
+        if ends_session && response.status() == StatusCode::ACCEPTED {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+        }
+        response
     }
 }
 
@@ -229,14 +255,14 @@ async fn read_body(
         })
 }
 
-/// Ok when `body` is one JSON-RPC message for the SDK; otherwise the JSON-RPC
+/// The message when `body` is one JSON-RPC message for the SDK; otherwise the JSON-RPC
 /// error the spec asks for, on a 400: -32700 when it is not JSON, -32600 when
 /// it is JSON of another shape (with the request's id where it has one), -32602
 /// for a request of a known method with params that do not fit.
-fn check_message(body: &[u8]) -> Result<(), Refusal> {
+fn check_message(body: &[u8]) -> Result<ClientJsonRpcMessage, Refusal> {
     let shape = match serde_json::from_slice::<ClientJsonRpcMessage>(body) {
         Ok(message) => match super::invalid_params(&message) {
-            None => return Ok(()),
+            None => return Ok(message),
             Some(error) => return Err(json_response(StatusCode::BAD_REQUEST, &error).into()),
         },
         Err(shape) => shape,
@@ -253,6 +279,23 @@ fn check_message(body: &[u8]) -> Result<(), Refusal> {
     };
     let error = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
     Err(json_response(StatusCode::BAD_REQUEST, &error).into())
+}
+
+fn opens_session(message: &ClientJsonRpcMessage) -> bool {
+    matches!(message, ClientJsonRpcMessage::Request(r)
+        if matches!(r.request, ClientRequest::InitializeRequest(_)))
+}
+
+/// 503: come back in a second.
+fn busy(why: &str) -> Response<Body> {
+    let mut response = text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!("Service Unavailable: {why}"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    response
 }
 
 /// A JSON answer.
@@ -568,7 +611,7 @@ mod tests {
     fn bodies_that_are_no_message_get_their_json_rpc_error() {
         let code = |body: &str| -> (u16, Value) {
             match check_message(body.as_bytes()) {
-                Ok(()) => (200, Value::Null),
+                Ok(_) => (200, Value::Null),
                 Err(refused) => {
                     let status = refused.status().as_u16();
                     let body = body_of(*refused);

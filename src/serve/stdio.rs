@@ -2,11 +2,14 @@
 //!
 //! The SDK drops a line that is not JSON without a word; the spec asks for a
 //! -32700 Parse error. So this module owns both streams: each line read is
-//! checked to be JSON before the SDK gets it, and an answer to one that is not
-//! is written between the SDK's own lines, never inside one.
+//! checked to be JSON before the SDK gets it (and, as over HTTP, a request of a
+//! known method with params that do not fit is answered -32602 here), and an
+//! answer to one that is not is written between the SDK's own lines, never
+//! inside one.
 
 use super::Registry;
 use rmcp::ServiceExt;
+use rmcp::model::ClientJsonRpcMessage;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
@@ -66,18 +69,20 @@ async fn read_input(mut to_sdk: tokio::io::DuplexStream, errors: mpsc::Unbounded
         if text.is_empty() {
             continue;
         }
-        let problem = if too_long {
-            Some(format!("message longer than {MAX_MESSAGE} bytes"))
+        let answer = if too_long {
+            Some(parse_error(&format!(
+                "message longer than {MAX_MESSAGE} bytes"
+            )))
         } else {
-            serde_json::from_slice::<serde::de::IgnoredAny>(text)
-                .err()
-                .map(|e| format!("not JSON: {e}"))
+            match serde_json::from_slice::<ClientJsonRpcMessage>(text) {
+                Ok(message) => super::invalid_params(&message),
+                // The SDK answers JSON of the wrong shape -32600 itself.
+                Err(_) => serde_json::from_slice::<serde::de::IgnoredAny>(text)
+                    .err()
+                    .map(|e| parse_error(&format!("not JSON: {e}"))),
+            }
         };
-        if let Some(problem) = problem {
-            let answer = serde_json::json!({
-                "jsonrpc": "2.0", "id": null,
-                "error": {"code": -32700, "message": format!("Parse error: {problem}")},
-            });
+        if let Some(answer) = answer {
             let _ = errors.send(answer.to_string());
             continue;
         }
@@ -88,6 +93,13 @@ async fn read_input(mut to_sdk: tokio::io::DuplexStream, errors: mpsc::Unbounded
         }
     }
     let _ = to_sdk.shutdown().await;
+}
+
+fn parse_error(problem: &str) -> serde_json::Value {
+    serde_json::json!({
+        "jsonrpc": "2.0", "id": null,
+        "error": {"code": -32700, "message": format!("Parse error: {problem}")},
+    })
 }
 
 /// Reads one line into `line`, keeping at most MAX_MESSAGE bytes of it.

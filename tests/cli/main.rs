@@ -23,5 +23,6 @@ mod reliability;
 mod scan;
 mod search;
 mod serve;
+mod serve_http;
 mod truth;
 mod watch;

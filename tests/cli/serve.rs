@@ -3,6 +3,7 @@
 //! lines for the bad input no real client sends.
 
 use crate::peers::skipped;
+use crate::serve_http::HttpServe;
 use crate::support::{HANG, Reg, eventually};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
@@ -19,7 +20,13 @@ on_both_backends!(
     python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras,
 );
 
-const FOUR_TOOLS: [&str; 4] = [
+/// The faces the Python client reaches `mcpreg serve` by: the server it is
+/// given (the binary, which it starts over stdio, or the URL of `serve --http`).
+fn faces(http: &HttpServe) -> [(&'static str, &str); 2] {
+    [("stdio", crate::support::BIN), ("http", http.url.as_str())]
+}
+
+pub const FOUR_TOOLS: [&str; 4] = [
     "search_tools",
     "find_servers",
     "get_server",
@@ -37,7 +44,7 @@ fn names_of(tools: &Value) -> Vec<&str> {
 }
 
 /// A registry of a stdio server holding a secret and an HTTP server tagged prod.
-fn two_servers(reg: &Reg) -> (String, String) {
+pub fn two_servers(reg: &Reg) -> (String, String) {
     let files = reg.register(
         "files",
         &[
@@ -68,7 +75,7 @@ fn two_servers(reg: &Reg) -> (String, String) {
     (files, web)
 }
 
-fn python() -> Option<PathBuf> {
+pub fn python() -> Option<PathBuf> {
     let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".peers/py/bin/python");
     let ready = Command::new(&python)
         .args(["-c", "import mcp"])
@@ -85,25 +92,30 @@ fn python_sdk_client_lists_and_calls_every_tool_in_both_eras(reg: &Reg) {
     let (files, web) = two_servers(reg);
     let before = reg.snapshot();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/py_sdk_client.py");
-    for (mode, version) in [("auto", "2026-07-28"), ("legacy", "2025-11-25")] {
+    let http = HttpServe::start(reg, &[]);
+    let runs = faces(&http)
+        .into_iter()
+        .flat_map(|face| [("auto", "2026-07-28"), ("legacy", "2025-11-25")].map(|era| (face, era)));
+    for ((face, server), (mode, version)) in runs {
+        let run = format!("{face} {mode}");
         let out = Command::new(&python)
             .envs(reg.env.iter().map(|(k, v)| (k, v)))
             .arg(&script)
-            .args([mode, crate::support::BIN, reg.location(), &files])
+            .args([mode, server, reg.location(), &files])
             .output()
             .expect("run the Python client");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
-            "{mode}: {}\n{stdout}",
+            "{run}: {}\n{stdout}",
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
             !stdout.contains("sekrit"),
-            "{mode}: a secret leaked: {stdout}"
+            "{run}: a secret leaked: {stdout}"
         );
         let got: Value = serde_json::from_str(&stdout).expect("the client prints JSON");
-        assert_eq!(got["protocol_version"], version, "{mode}");
+        assert_eq!(got["protocol_version"], version, "{run}");
 
         let tools = got["tools"].as_array().expect("tools");
         assert_eq!(names_of(&got["tools"]), FOUR_TOOLS);
@@ -115,7 +127,7 @@ fn python_sdk_client_lists_and_calls_every_tool_in_both_eras(reg: &Reg) {
 
         let calls = &got["calls"];
         let search = &calls["search_tools"]["structured"]["tools"];
-        assert_eq!(search[0]["tool"], "read_file", "{mode}: {search}");
+        assert_eq!(search[0]["tool"], "read_file", "{run}: {search}");
         assert_eq!(search[0]["server_id"], files.as_str());
         let found = &calls["find_servers"]["structured"]["servers"];
         assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
@@ -142,14 +154,16 @@ fn python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras(reg: &
     let Some(python) = python() else { return };
     let (files, _) = two_servers(reg);
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/py_sdk_client.py");
-    for (n, (mode, version)) in [("auto", "2026-07-28"), ("legacy", "2025-11-25")]
+    let http = HttpServe::start(reg, &[]);
+    let runs = faces(&http)
         .into_iter()
-        .enumerate()
-    {
+        .flat_map(|face| [("auto", "2026-07-28"), ("legacy", "2025-11-25")].map(|era| (face, era)));
+    for (n, ((face, server), (mode, version))) in runs.enumerate() {
+        let run = format!("{face} {mode}");
         let mut client = Command::new(&python)
             .envs(reg.env.iter().map(|(k, v)| (k, v)))
             .arg(&script)
-            .args([mode, crate::support::BIN, reg.location(), &files, "watch"])
+            .args([mode, server, reg.location(), &files, "watch"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -160,7 +174,7 @@ fn python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras(reg: &
             serde_json::from_str(&line).expect("the client prints JSON")
         };
         let read = next();
-        assert_eq!(read["protocol_version"], version);
+        assert_eq!(read["protocol_version"], version, "{run}");
         assert_eq!(read["resources"], json!(["mcpreg://servers"]));
         assert_eq!(read["templates"], json!(["mcpreg://servers/{id}"]));
         let ids: Vec<&str> = read["servers"]["servers"]
@@ -192,8 +206,8 @@ fn python_sdk_client_reads_resources_and_hears_of_a_register_in_both_eras(reg: &
         } else {
             ["ResourcesListChanged", "ResourceUpdated"]
         };
-        assert_eq!(methods, expected, "{mode}: {heard}");
-        assert!(client.wait().expect("client exits").success(), "{mode}");
+        assert_eq!(methods, expected, "{run}: {heard}");
+        assert!(client.wait().expect("client exits").success(), "{run}");
     }
 }
 
@@ -336,6 +350,9 @@ fn bad_input_gets_the_error_of_its_kind(reg: &Reg) {
     );
     let unknown = session.request("tools/call", json!({"name": "rm_rf", "arguments": {}}));
     assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+    let no_name = session.request("tools/call", json!({"arguments": {}}));
+    assert_eq!(no_name["error"]["code"], -32602, "{no_name}");
+    assert_eq!(no_name["id"], session.next_id, "{no_name}");
     for (tool, arguments) in [
         ("get_server", json!({})),
         ("get_server", json!({"id": 5})),

@@ -1,8 +1,12 @@
-"""The official Python MCP SDK as a client of `mcpreg serve` over stdio.
+"""The official Python MCP SDK as a client of `mcpreg serve`, over stdio or
+Streamable HTTP.
 
-Usage: py_sdk_client.py MODE MCPREG REGISTRY ID [watch]
+Usage: py_sdk_client.py MODE SERVER REGISTRY ID [watch]
   MODE     auto (the SDK's default: server/discover, 2026-07-28) or legacy
            (the initialize handshake, 2025-11-25)
+  SERVER   the mcpreg binary, started as `mcpreg --registry REGISTRY serve` over
+           stdio; or the http:// URL of a running `mcpreg serve --http` (with
+           the bearer token in MCPREG_TEST_TOKEN if it wants one)
   ID       an entry of the registry to ask get_server and get_client_config for
 
 Prints one JSON object: the negotiated version, the tools as listed, and each
@@ -33,6 +37,20 @@ def mcpreg_env():
     return env
 
 
+def server_of(target, registry):
+    """A URL is reached over Streamable HTTP, with `Authorization: Bearer
+    $MCPREG_TEST_TOKEN` when that is set; anything else is the binary to start."""
+    if target.startswith("http://"):
+        token = os.environ.get("MCPREG_TEST_TOKEN")
+        if not token:
+            return target
+        from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+        return streamable_http_client(target, http_client=http)
+    return StdioServerParameters(command=target, args=["--registry", registry, "serve"], env=mcpreg_env())
+
+
 def answer(result):
     return {
         "isError": bool(result.is_error),
@@ -41,9 +59,8 @@ def answer(result):
     }
 
 
-async def main(mode, mcpreg, registry, entry_id):
-    server = StdioServerParameters(command=mcpreg, args=["--registry", registry, "serve"], env=mcpreg_env())
-    async with Client(server, mode=mode) as client:
+async def main(mode, target, registry, entry_id):
+    async with Client(server_of(target, registry), mode=mode) as client:
         listed = await client.list_tools()
         calls = {
             "search_tools": await client.call_tool("search_tools", {"query": "read a text file"}),
@@ -73,8 +90,8 @@ def method_of(message):
     return None
 
 
-async def watch(mode, mcpreg, registry, entry_id):
-    server = StdioServerParameters(command=mcpreg, args=["--registry", registry, "serve"], env=mcpreg_env())
+async def watch(mode, target, registry, entry_id):
+    server = server_of(target, registry)
     send, received = anyio.create_memory_object_stream(100)
 
     async def on_message(message):
