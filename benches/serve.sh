@@ -100,7 +100,7 @@ start_server() {
     done
     echo "  serving $URL (pid $SERVER_PID), ready after $((SECONDS - t0)) s" >&2
 }
-memory() { python3 -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import serve_load; print(json.dumps(serve_load.memory_of(int(sys.argv[2]))))' "$ROOT/benches" "$SERVER_PID"; }
+memory() { python3 -B -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import serve_load; print(json.dumps(serve_load.memory_of(int(sys.argv[2]))))' "$ROOT/benches" "$SERVER_PID"; }
 load() { # $1 = name, $2 = era
     python3 "$LOAD" load "$URL" --era "$2" --clients "$CLIENTS" --duration "$DURATION" \
         --arguments "$FILTER" --expect-count "$EXPECT" --server-pid "$SERVER_PID" \
