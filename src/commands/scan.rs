@@ -1,7 +1,8 @@
 //! `mcpreg scan`: sweep blocks for open ports, find the MCP servers among
 //! them, and optionally register what it finds.
 
-use super::{Context, Exit, Run, check_ttl};
+use super::{Context, Exit, Run};
+use crate::args::check_ttl;
 use crate::catalog::registration::Registration;
 use crate::catalog::{Timestamp, Transport, TransportKind};
 use crate::cli::{OutputFormat, Scan};
@@ -70,7 +71,7 @@ impl Run for Scan {
                 },
                 &progress,
             )
-            .map_err(|e| Error::usage("scan", format!("the TCP sweep failed: {e}")))?
+            .map_err(|e| Error::runtime("scan", format!("the TCP sweep failed: {e}")))?
         };
         ctx.ui.note(format_args!(
             "scan: {} probes in {:.3}s ({loops} loops, window {window}): {} open",
