@@ -2,19 +2,23 @@
 //! types, or a usage error naming the flag.
 //!
 //! ripgrep's split: `cli` is the low layer, clap's flags as typed, with their help;
-//! this is the high one. It turns flags into a `Transport`, a `Registration` or a
-//! `Query`, and refuses what clap cannot check (an empty value, KEY=VALUE without a
-//! key, a URL without a host, a lease out of range, a tool given twice), so that a
-//! command works on checked values and every flag is checked in one place, the same
-//! way for every command that takes it. Nothing here touches the registry, a socket
-//! or a child: the one look outside is at the current folder, to make a stdio
-//! server's command work from every folder.
+//! this is the high one. It turns flags into a `Transport`, a `Registration`, a
+//! `Query` or a scan's `Plan`, and refuses what clap cannot check (an empty value,
+//! KEY=VALUE without a key, a URL without a host, a lease out of range, a tool
+//! given twice, a block that does not parse), so that a command works on checked
+//! values and each flag is checked in one place, the same way for every command
+//! that takes it. Nothing here touches the registry, a socket or a child: the one
+//! look outside is at the current folder, to make a stdio server's command work
+//! from every folder.
 
 use crate::catalog::model::{Prompt, Resource, Tool, absolute_in};
 use crate::catalog::registration::Registration;
-use crate::catalog::{Declaration, HealthState, Query, Transport, TransportKind, id, limits};
-use crate::cli::{Declare, Filters, HealthFilter, Register};
+use crate::catalog::{
+    Declaration, HealthState, Query, Timestamp, Transport, TransportKind, id, limits,
+};
+use crate::cli::{Declare, Filters, HealthFilter, Register, Scan};
 use crate::error::{Error, Result};
+use crate::scan::targets::{Block, Plan, Ports};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -127,9 +131,91 @@ impl Register {
             )),
         }
     }
+
+    /// Whether `--from` names a registry API (an http or https URL) rather than
+    /// a file; `--search` and `--updated-since`, which only a registry answers,
+    /// are checked against that.
+    pub fn reads_a_registry(&self, from: &Path) -> Result<bool> {
+        let source = from.to_string_lossy();
+        let remote = source.starts_with("http://") || source.starts_with("https://");
+        if !remote && (self.search.is_some() || self.updated_since.is_some()) {
+            return Err(Error::usage(
+                if self.search.is_some() {
+                    "--search"
+                } else {
+                    "--updated-since"
+                },
+                "asks a registry API: give --from an http(s) URL",
+            ));
+        }
+        if let Some(t) = &self.updated_since
+            && let Err(e) = Timestamp::parse(t)
+        {
+            return Err(Error::usage(
+                "--from",
+                format!(
+                    "{}: --updated-since: {t:?} is not an RFC 3339 time: {e}",
+                    from.display()
+                ),
+            ));
+        }
+        Ok(remote)
+    }
+}
+
+/// What `--tag`, `--meta` and `--ttl` add to every server `register --from`
+/// imports.
+pub struct Stamp {
+    tags: Vec<String>,
+    meta: BTreeMap<String, String>,
+    ttl: Option<Duration>,
+}
+
+impl Stamp {
+    /// The tags are added (each once), the metadata wins over the file's, and a
+    /// given ttl replaces the file's.
+    pub fn apply(&self, registration: &mut Registration) {
+        let declared = &mut registration.declared;
+        for t in &self.tags {
+            if !declared.tags.contains(t) {
+                declared.tags.push(t.clone());
+            }
+        }
+        declared.meta.extend(self.meta.clone());
+        if self.ttl.is_some() {
+            registration.ttl = self.ttl;
+        }
+    }
+}
+
+impl Scan {
+    /// The blocks and the ports of `scan`, within its limits (`--allow-large`,
+    /// `--allow-public`).
+    pub fn plan(&self) -> Result<Plan> {
+        let blocks = self
+            .targets
+            .iter()
+            .map(|t| Block::parse(t).map_err(|e| Error::usage("CIDR", e)))
+            .collect::<Result<Vec<_>>>()?;
+        let ports = Ports::parse(&self.ports).map_err(|e| Error::usage("--ports", e))?;
+        Plan::new(blocks, ports, self.allow_large, self.allow_public)
+            .map_err(|e| Error::usage(e.block, e.message))
+    }
 }
 
 impl Declare {
+    /// The flags of `register --from` that apply to each imported server.
+    pub fn stamp(&self) -> Result<Stamp> {
+        let tags = nonempty("--tag", &self.tags)?;
+        let meta = pairs("--meta", &self.meta)?;
+        check_ttl(self.ttl)?;
+        Ok(Stamp {
+            tags,
+            meta,
+            ttl: self.ttl,
+        })
+    }
+
     /// Checks every flag and builds the declaration; nothing is touched on error.
     pub fn registration(&self, transport: Transport) -> Result<Registration> {
         let name = self.name.as_deref().map(str::trim).unwrap_or_default();

@@ -2,7 +2,6 @@
 
 use super::record::{introspect, put};
 use super::{Context, Exit, Run, lifecycle};
-use crate::args::{check_ttl, nonempty, pairs};
 use crate::catalog::Timestamp;
 use crate::catalog::registration::Registration;
 use crate::cli::Register;
@@ -52,20 +51,8 @@ impl Register {
     /// `--from FILE|URL`: every server in it, all checked before any is written.
     fn register_from(&self, ctx: &mut Context, path: &Path) -> Result<Exit> {
         let bad = |why: String| Error::usage("--from", format!("{}: {why}", path.display()));
-        let source = path.to_string_lossy();
-        let remote = source.starts_with("http://") || source.starts_with("https://");
-        if !remote && (self.search.is_some() || self.updated_since.is_some()) {
-            return Err(Error::usage(
-                if self.search.is_some() {
-                    "--search"
-                } else {
-                    "--updated-since"
-                },
-                "asks a registry API: give --from an http(s) URL",
-            ));
-        }
-        let import = if remote {
-            self.read_registry(&source).map_err(bad)?
+        let import = if self.reads_a_registry(path)? {
+            self.read_registry(&path.to_string_lossy()).map_err(bad)?
         } else {
             let text = external::read_text(path)?.ok_or_else(|| bad("no such file".into()))?;
             interop::import(path, &text).map_err(bad)?
@@ -73,9 +60,7 @@ impl Register {
         for w in &import.warnings {
             ctx.ui.warn(format_args!("{}: {w}", path.display()));
         }
-        let tags = nonempty("--tag", &self.declare.tags)?;
-        let meta = pairs("--meta", &self.declare.meta)?;
-        check_ttl(self.declare.ttl)?;
+        let stamp = self.declare.stamp()?;
         let mut registrations = import.registrations;
         let mut seen = std::collections::BTreeSet::new();
         for r in &mut registrations {
@@ -87,15 +72,7 @@ impl Register {
             }
             r.check_limits()
                 .map_err(|why| bad(format!("server {:?}: {why}", r.declared.name)))?;
-            for t in &tags {
-                if !r.declared.tags.contains(t) {
-                    r.declared.tags.push(t.clone());
-                }
-            }
-            r.declared.meta.extend(meta.clone());
-            if self.declare.ttl.is_some() {
-                r.ttl = self.declare.ttl;
-            }
+            stamp.apply(r);
         }
         if self.introspect {
             registrations = self.introspect_all(ctx, registrations)?;
@@ -125,10 +102,6 @@ impl Register {
         const PAGE_BYTES: u64 = 16 * 1024 * 1024;
         /// A registry that pages forever is broken, not large.
         const MAX_PAGES: usize = 10_000;
-        if let Some(t) = &self.updated_since {
-            Timestamp::parse(t)
-                .map_err(|e| format!("--updated-since: {t:?} is not an RFC 3339 time: {e}"))?;
-        }
         let url = interop::registry_api::servers_url(base);
         let mut import = interop::Import {
             kind: "registry API v0.1".into(),
