@@ -1,9 +1,10 @@
 //! The command line, as clap derive definitions: the `///` comments are the help
 //! text, the man pages and the completions. README is the contract, ARCHITECTURE.md the layout.
 
+use crate::catalog::model::Auth;
 use crate::catalog::time;
 use crate::catalog::{StatusFilter, TransportKind};
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -301,6 +302,16 @@ pub enum AuthKind {
     Oauth2,
 }
 
+impl From<AuthKind> for Auth {
+    fn from(kind: AuthKind) -> Self {
+        match kind {
+            AuthKind::None => Auth::None,
+            AuthKind::Bearer => Auth::Bearer,
+            AuthKind::Oauth2 => Auth::Oauth2,
+        }
+    }
+}
+
 /// The transports of a URL.
 const HTTP_KINDS: [TransportKind; 2] = [TransportKind::StreamableHttp, TransportKind::Sse];
 
@@ -418,6 +429,25 @@ pub struct Filters {
     /// be down, or to offer other tools than were pinned, is left out]
     #[arg(long, value_enum, value_name = "HEALTH")]
     pub health: Vec<HealthFilter>,
+}
+
+/// `--status`: the catalog's own type, so that a filter has one name. Written by
+/// hand because the catalog knows nothing of clap; the words and their help are
+/// what a derive would give.
+impl ValueEnum for StatusFilter {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[StatusFilter::Live, StatusFilter::Expired, StatusFilter::Any]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            StatusFilter::Live => PossibleValue::new("live")
+                .help("Entries whose lease runs, and entries without a lease"),
+            StatusFilter::Expired => PossibleValue::new("expired")
+                .help("Entries whose lease has run out but that no prune has removed yet"),
+            StatusFilter::Any => PossibleValue::new("any").help("Everything"),
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

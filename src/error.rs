@@ -8,6 +8,9 @@ use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The exit code of an error (see [`Error::code`]).
+pub const EXIT_CODE: u8 = 2;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -45,8 +48,15 @@ pub enum Error {
     #[error("{at}: {message}")]
     Etcd { at: String, message: String },
 
+    /// A flag or argument that cannot be used as given.
     #[error("{flag}: {message}")]
     Usage { flag: String, message: String },
+
+    /// Something the command had to do failed while it ran (a program that would
+    /// not start, a server that never answered, a socket that would not bind): the
+    /// arguments were fine. `what` names the step, flag or file it was about.
+    #[error("{what}: {message}")]
+    Runtime { what: String, message: String },
 
     /// Writing our own output failed; a closed pipe is not reported (see `main`).
     #[error("writing output: {0}")]
@@ -65,6 +75,30 @@ impl Error {
         Error::Usage {
             flag: flag.into(),
             message: message.into(),
+        }
+    }
+
+    pub fn runtime(what: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Runtime {
+            what: what.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The exit code of a command that ends with this error. Every error is 2
+    /// today (1 is a negative answer, not an error); the match is exhaustive so
+    /// that a new variant decides its own.
+    pub fn code(&self) -> u8 {
+        match self {
+            Error::Io { .. }
+            | Error::Parse { .. }
+            | Error::Registry { .. }
+            | Error::LockTimeout { .. }
+            | Error::Probe { .. }
+            | Error::Etcd { .. }
+            | Error::Usage { .. }
+            | Error::Runtime { .. }
+            | Error::Output(_) => EXIT_CODE,
         }
     }
 

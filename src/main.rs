@@ -1,6 +1,7 @@
 //! mcpreg: a registry of MCP servers. `main` parses, runs, and maps the outcome to
 //! an exit code; everything else lives in the modules.
 
+mod args;
 mod catalog;
 mod cli;
 mod commands;
@@ -24,8 +25,9 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
+            let code = e.code();
             output::diagnostic(e);
-            commands::Exit::Error.into()
+            ExitCode::from(code)
         }
     }
 }

@@ -12,7 +12,7 @@ use super::time::Timestamp;
 use serde::Deserialize;
 use std::borrow::Cow;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum StatusFilter {
     /// Entries whose lease runs, and entries without a lease.
     #[default]

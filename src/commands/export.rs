@@ -34,7 +34,7 @@ impl Run for Export {
         let mut report = None;
         let mut make = |existing: Option<&str>| {
             let export = clients::export(client, &entries, existing)
-                .map_err(|why| Error::usage("--output", format!("{at}{why}")))?;
+                .map_err(|why| Error::runtime("--output", format!("{at}{why}")))?;
             let change = external::Change {
                 bytes: export.bytes.clone(),
                 backup: export.loses_comments,
@@ -110,7 +110,7 @@ impl Export {
                         .unwrap_or_default(),
                     Ok(Value::Array(_)) => serde_json::from_str(text).unwrap_or_default(),
                     _ => {
-                        return Err(Error::usage(
+                        return Err(Error::runtime(
                             "--output",
                             "the file is not a server.json (JSON object or array); not overwritten",
                         ));

@@ -1,6 +1,7 @@
 //! `mcpreg heartbeat`: renew leases.
 
-use super::{Context, Exit, Run, check_ttl};
+use super::{Context, Exit, Run};
+use crate::args::check_ttl;
 use crate::catalog::registration::Renewal;
 use crate::cli::Heartbeat;
 use crate::error::Result;

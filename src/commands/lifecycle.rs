@@ -36,7 +36,7 @@ impl Signals {
         crate::process::on_stop_signal(move |signal| {
             let _ = to.send(Event::Signal(signal));
         })
-        .map_err(|e| Error::usage("--keepalive", format!("cannot catch signals: {e}")))?;
+        .map_err(|e| Error::runtime("--keepalive", format!("cannot catch signals: {e}")))?;
         Ok(Signals { rx, tx })
     }
 }

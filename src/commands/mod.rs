@@ -2,7 +2,10 @@
 //!
 //! Commands never open files or sockets themselves: they get a `Context` holding the
 //! store, the output and the clock, and return an `Exit` (0 found or done, 1 a
-//! negative answer) or an error (exit 2).
+//! negative answer) or an error (exit 2). Their flags are checked by `crate::args`,
+//! which turns them into the catalog's values. Besides the subcommands, `record`
+//! (probe and write one server) and `lifecycle` (stay registered while it lives) are
+//! steps that several of them share.
 
 mod completions;
 mod deregister;
@@ -15,6 +18,7 @@ mod list;
 mod man;
 mod pin;
 mod prune;
+mod record;
 mod register;
 mod run;
 mod scan;
@@ -23,9 +27,9 @@ mod show;
 mod sync;
 mod watch;
 
-use crate::catalog::{HealthState, Query, Timestamp};
-use crate::cli::{Cli, Command, Filters, HealthFilter, OutputFormat};
-use crate::error::{Error, Result};
+use crate::catalog::Timestamp;
+use crate::cli::{Cli, Command, OutputFormat};
+use crate::error::Result;
 use crate::output::{Output, Ui};
 use crate::store::{self, Store};
 
@@ -47,7 +51,7 @@ impl From<Exit> for std::process::ExitCode {
         std::process::ExitCode::from(match e {
             Exit::Success => 0,
             Exit::Negative => 1,
-            Exit::Error => 2,
+            Exit::Error => crate::error::EXIT_CODE,
             Exit::Child(code) => code,
         })
     }
@@ -121,59 +125,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
     };
     out.flush()?;
     Ok(exit)
-}
-
-/// Splits `KEY=VALUE`; the key may not be empty, the value may.
-pub fn key_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k, v)),
-        _ => Err(Error::usage(flag, format!("{s:?} is not KEY=VALUE"))),
-    }
-}
-
-/// A lease is whole seconds from 1s to ten years (`--ttl`).
-pub fn check_ttl(ttl: Option<std::time::Duration>) -> Result<()> {
-    match ttl.and_then(crate::catalog::time::ttl_problem) {
-        Some(why) => Err(Error::usage("--ttl", why)),
-        None => Ok(()),
-    }
-}
-
-impl Filters {
-    pub fn query(&self) -> Result<Query> {
-        Ok(Query {
-            tools: self.tools.clone(),
-            resources: self.resources.clone(),
-            prompts: self.prompts.clone(),
-            capabilities: self.capabilities.clone(),
-            tags: self.tags.clone(),
-            name: self.name.clone(),
-            transport: self.transport,
-            meta: self
-                .meta
-                .iter()
-                .map(|m| key_value("--meta", m).map(|(k, v)| (k.to_owned(), v.to_owned())))
-                .collect::<Result<_>>()?,
-            status: self.status,
-            health: self
-                .health
-                .iter()
-                .flat_map(|h| match h {
-                    HealthFilter::Ok => &[HealthState::Ok][..],
-                    HealthFilter::Down => &[HealthState::Down],
-                    HealthFilter::Unknown => &[HealthState::Unknown],
-                    HealthFilter::Changed => &[HealthState::Changed],
-                    HealthFilter::Any => &[
-                        HealthState::Ok,
-                        HealthState::Down,
-                        HealthState::Unknown,
-                        HealthState::Changed,
-                    ],
-                })
-                .copied()
-                .collect(),
-        })
-    }
 }
 
 /// TLS files and credentials for etcd: flags first, then MCPREG_ETCD_*, then

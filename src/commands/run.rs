@@ -1,8 +1,9 @@
 //! `mcpreg run`: start an HTTP MCP server, keep it registered while it lives.
 
 use super::lifecycle::{self, Event, Signals, exit_of, stop};
-use super::register::{http_transport, introspect, put};
+use super::record::{introspect, put};
 use super::{Context, Exit};
+use crate::args::http_transport;
 use crate::cli::Run;
 use crate::error::{Error, Result};
 use crate::mcp::{self, ProbeOptions};
@@ -32,7 +33,7 @@ impl super::Run for Run {
             Command::new(program).args(args).stdin(Stdio::null()),
             Some(libc::SIGTERM),
         )
-        .map_err(|e| Error::usage("PROGRAM", format!("cannot start {program:?}: {e}")))?;
+        .map_err(|e| Error::runtime("PROGRAM", format!("cannot start {program:?}: {e}")))?;
         let pgid = group.pgid();
         let to = signals.tx.clone();
         std::thread::spawn(move || {
@@ -48,7 +49,7 @@ impl super::Run for Run {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 stop(pgid, &signals);
-                return Err(Error::usage(
+                return Err(Error::runtime(
                     "--startup-timeout",
                     format!(
                         "{} did not answer MCP within {} ({}); the server was stopped",
@@ -130,7 +131,7 @@ impl Run {
             Err(e) if e.something_answered() => format!("a server that is not this one ({e})"),
             Err(_) => return Ok(()),
         };
-        Err(Error::usage(
+        Err(Error::runtime(
             "--url",
             format!(
                 "{} already answers before the server is started: {what}; not started",

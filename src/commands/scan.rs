@@ -1,7 +1,8 @@
 //! `mcpreg scan`: sweep blocks for open ports, find the MCP servers among
 //! them, and optionally register what it finds.
 
-use super::{Context, Exit, Run, check_ttl};
+use super::{Context, Exit, Run};
+use crate::args::check_ttl;
 use crate::catalog::registration::Registration;
 use crate::catalog::{Timestamp, Transport, TransportKind};
 use crate::cli::{OutputFormat, Scan};
@@ -10,7 +11,7 @@ use crate::mcp::ProbeOptions;
 use crate::output::cell;
 use crate::scan::identify::{self, Found, Identified};
 use crate::scan::sweep::{self, Progress};
-use crate::scan::targets::{Block, Plan, Ports, plural};
+use crate::scan::targets::{Plan, plural};
 use crate::scan::{ProgressLine, fraction};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -70,7 +71,7 @@ impl Run for Scan {
                 },
                 &progress,
             )
-            .map_err(|e| Error::usage("scan", format!("the TCP sweep failed: {e}")))?
+            .map_err(|e| Error::runtime("scan", format!("the TCP sweep failed: {e}")))?
         };
         ctx.ui.note(format_args!(
             "scan: {} probes in {:.3}s ({loops} loops, window {window}): {} open",
@@ -132,18 +133,6 @@ impl Run for Scan {
 }
 
 impl Scan {
-    /// Parses the blocks and the ports and checks the limits.
-    fn plan(&self) -> Result<Plan> {
-        let blocks = self
-            .targets
-            .iter()
-            .map(|t| Block::parse(t).map_err(|e| Error::usage("CIDR", e)))
-            .collect::<Result<Vec<_>>>()?;
-        let ports = Ports::parse(&self.ports).map_err(|e| Error::usage("--ports", e))?;
-        Plan::new(blocks, ports, self.allow_large, self.allow_public)
-            .map_err(|e| Error::usage(e.block, e.message))
-    }
-
     /// Upserts one server found: its own name, its URL, what it offers, and
     /// the probe as its health. An entry already under that id keeps what was
     /// declared by hand (description, tags, metadata, auth, health URL,

@@ -43,7 +43,7 @@ impl Run for Serve {
                 let _ = wake.send(Wake::Stop);
                 outcome
             })
-            .map_err(|e| Error::usage("serve", format!("cannot start the server: {e}")))?;
+            .map_err(|e| Error::runtime("serve", format!("cannot start the server: {e}")))?;
         let mut trouble = None;
         loop {
             match woken.recv() {
@@ -73,7 +73,7 @@ impl Run for Serve {
         if server.is_finished()
             && let Ok(Err(why)) = server.join()
         {
-            return Err(Error::usage("serve", why));
+            return Err(Error::runtime("serve", why));
         }
         Ok(Exit::Success)
     }
@@ -117,10 +117,10 @@ impl Serve {
             client_timeout: self.client_timeout,
         };
         let listener = http::bind(addr)
-            .map_err(|e| Error::usage("--http", format!("cannot listen on {addr}: {e}")))?;
+            .map_err(|e| Error::runtime("--http", format!("cannot listen on {addr}: {e}")))?;
         let bound = listener
             .local_addr()
-            .map_err(|e| Error::usage("--http", format!("cannot listen on {addr}: {e}")))?;
+            .map_err(|e| Error::runtime("--http", format!("cannot listen on {addr}: {e}")))?;
         ctx.out.line(format!("http://{bound}{}", http::MCP_PATH))?;
         ctx.out.flush()?;
         Ok(Face::Http(listener, options))

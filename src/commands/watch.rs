@@ -315,7 +315,7 @@ impl Watch {
         let mut during = Vec::new();
         ctx.out.flush()?;
         let mut group = process::spawn_group(Command::new(program).args(args), Some(libc::SIGTERM))
-            .map_err(|e| Error::usage("--exec", format!("cannot run {program:?}: {e}")))?;
+            .map_err(|e| Error::runtime("--exec", format!("cannot run {program:?}: {e}")))?;
         let status = loop {
             if let Some(status) = group.try_wait() {
                 break status;
@@ -370,5 +370,5 @@ pub(super) fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
     process::on_stop_signal(move |_| {
         let _ = tx.send(Wake::Stop);
     })
-    .map_err(|e| Error::usage("watch", format!("cannot handle SIGINT and SIGTERM: {e}")))
+    .map_err(|e| Error::runtime("watch", format!("cannot handle SIGINT and SIGTERM: {e}")))
 }

@@ -176,31 +176,79 @@ impl ProbeReport {
 /// Runs `work` on every item, at most `parallelism` at a time, on scoped
 /// threads that pull the next item when done: the pool of `probe_many`, for
 /// callers that do more than one probe per item (`scan` tries several paths).
-/// Results come in the order of `items`.
+/// Results come in the order of `items`, one for each.
+///
+/// A panic in `work` is a bug, not a result: it is raised again here, with its
+/// own message, once every thread has stopped. Each worker keeps the results of
+/// the items it took, so no slot can be left empty: every index is taken by
+/// exactly one worker, and a worker either returns all of its results or panics.
 pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     parallelism: usize,
     work: impl Fn(&T) -> R + Sync,
-) -> Vec<Option<R>> {
-    use std::sync::Mutex;
+) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..parallelism.clamp(1, items.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let result = work(item);
-                    if let Ok(mut slots) = results.lock() {
-                        slots[i] = Some(result);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..parallelism.clamp(1, items.len().max(1)))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, work(item)));
                     }
-                }
-            });
+                    mine
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(items.len());
+        for worker in workers {
+            match worker.join() {
+                Ok(mine) => all.extend(mine),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
+        all
     });
-    results.into_inner().unwrap_or_else(|p| p.into_inner())
+    done.sort_unstable_by_key(|&(i, _)| i);
+    debug_assert!(
+        done.len() == items.len() && done.iter().enumerate().all(|(at, &(i, _))| at == i)
+    );
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod parallel_map_tests {
+    use super::parallel_map;
+
+    #[test]
+    fn every_item_gets_its_result_in_order() {
+        let items: Vec<u32> = (0..500).collect();
+        for parallelism in [0, 1, 3, 64, 1000] {
+            let doubled = parallel_map(&items, parallelism, |n| n * 2);
+            assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        }
+        assert!(parallel_map(&[] as &[u32], 8, |n| *n).is_empty());
+    }
+
+    #[test]
+    fn a_panic_in_the_work_is_raised_again_with_its_message() {
+        let items: Vec<u32> = (0..50).collect();
+        let caught = std::panic::catch_unwind(|| {
+            parallel_map(&items, 4, |&n| {
+                assert!(n != 17, "item {n} is bad");
+                n
+            })
+        });
+        let panic = caught.expect_err("the panic reaches the caller");
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or_default();
+        assert_eq!(message, "item 17 is bad");
+    }
 }
 
 /// Protocol version of the new era, spoken with `server/discover`.

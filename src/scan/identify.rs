@@ -53,12 +53,7 @@ pub fn identify(
     });
     open.iter()
         .zip(results)
-        .map(|(&addr, found)| Identified {
-            addr,
-            found: found.unwrap_or_else(|| {
-                Err(ProbeError::Protocol("identification thread failed".into()))
-            }),
-        })
+        .map(|(&addr, found)| Identified { addr, found })
         .collect()
 }
 
