@@ -158,6 +158,71 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
 /// A server.json object, keys in the order written.
 pub type Document = indexmap::IndexMap<String, Value>;
 
+/// What an existing server.json gives the `export -o` that rewrites it: its
+/// documents, whose fields mcpreg does not write are kept (see [`document`]),
+/// and one warning for each item of its array that is not a document, naming the
+/// item by its index. Such an item is not kept; the warning says so, because
+/// the rewrite is where it disappears from the user's file.
+#[derive(Debug, Default)]
+pub struct Existing {
+    pub documents: Vec<Document>,
+    pub warnings: Vec<String>,
+}
+
+/// Why an existing server.json cannot be rewritten: where in the text, and what.
+#[derive(Debug)]
+pub struct Malformed {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Reads the server.json that `export -o` is about to replace. Text that is not
+/// JSON, or JSON that is neither a document nor an array, is refused (the file
+/// is then left as it is); a bad item of an array is a warning, and the other
+/// documents are kept.
+pub fn existing(text: &str) -> Result<Existing, Malformed> {
+    if text.trim().is_empty() {
+        return Ok(Existing::default());
+    }
+    let not_server_json = |what: &str| Malformed {
+        line: 1,
+        column: 1,
+        message: format!(
+            "{what}, not a server.json (a JSON object or an array of them); not overwritten"
+        ),
+    };
+    match serde_json::from_str::<Value>(text) {
+        Err(e) => Err(Malformed {
+            line: e.line(),
+            column: e.column(),
+            message: format!(
+                "not JSON ({}); not overwritten",
+                crate::store::strict::without_position(&e.to_string())
+            ),
+        }),
+        Ok(Value::Object(doc)) => Ok(Existing {
+            documents: vec![doc.into_iter().collect()],
+            warnings: Vec::new(),
+        }),
+        Ok(Value::Array(items)) => {
+            let mut found = Existing::default();
+            for (i, item) in items.into_iter().enumerate() {
+                match item {
+                    Value::Object(doc) => found.documents.push(doc.into_iter().collect()),
+                    other => found.warnings.push(format!(
+                        "[{i}]: a server.json document is a JSON object, not {}; \
+                         this item is not kept in the rewrite",
+                        kind_of(&other)
+                    )),
+                }
+            }
+            Ok(found)
+        }
+        Ok(other) => Err(not_server_json(kind_of(&other))),
+    }
+}
+
 fn key_values(map: &BTreeMap<String, String>) -> Value {
     Value::Array(
         map.iter()
