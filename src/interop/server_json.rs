@@ -147,10 +147,12 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    meta.insert(
-        META_KEY.into(),
-        serde_json::to_value(Registration::of(e)).unwrap_or(Value::Null),
-    );
+    // Not `unwrap_or(Null)`, which would export `"mcpreg": null` and lose the
+    // declaration without a word: a derived Serialize of strings, numbers, string
+    // maps and JSON values (flattened into string keys) cannot fail.
+    let ours = serde_json::to_value(Registration::of(e))
+        .expect("a registration is strings, numbers, string-keyed maps and JSON values");
+    meta.insert(META_KEY.into(), ours);
     doc.insert("_meta".into(), Value::Object(meta));
     doc
 }
@@ -398,13 +400,7 @@ fn our_declaration(obj: &Map<String, Value>, at: &str) -> Result<Option<Registra
     let Some(meta) = obj.get("_meta") else {
         return Ok(None);
     };
-    let Value::Object(meta) = meta else {
-        return Err(format!(
-            "{}: must be an object, not {}",
-            join(at, "_meta"),
-            kind_of(meta)
-        ));
-    };
+    let meta = object(meta, &join(at, "_meta"))?;
     let Some(ours) = meta.get(META_KEY) else {
         return Ok(None);
     };
@@ -420,12 +416,7 @@ fn remote_transport(
     here: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Transport, String> {
-    let Value::Object(r) = remote else {
-        return Err(format!(
-            "{here}: must be an object, not {}",
-            kind_of(remote)
-        ));
-    };
+    let r = object(remote, here)?;
     let kind = string_at(r, "type", here)?
         .ok_or_else(|| format!("{here}.type: required (streamable-http or sse)"))?;
     let url = string_at(r, "url", here)?.ok_or_else(|| format!("{here}.url: required"))?;
@@ -452,12 +443,7 @@ fn package_transport(
     here: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Transport>, String> {
-    let Value::Object(p) = package else {
-        return Err(format!(
-            "{here}: must be an object, not {}",
-            kind_of(package)
-        ));
-    };
+    let p = object(package, here)?;
     let registry = string_at(p, "registryType", here)?
         .ok_or_else(|| format!("{here}.registryType: required"))?;
     let identifier = string_at(p, "identifier", here)?
@@ -467,17 +453,12 @@ fn package_transport(
     if version == Some("latest") || version == Some("") {
         return Err(format!("{here}.version: must be one specific version"));
     }
-    let transport_kind = match p.get("transport") {
-        Some(Value::Object(t)) => string_at(t, "type", &format!("{here}.transport"))?
-            .ok_or_else(|| format!("{here}.transport.type: required"))?,
-        Some(other) => {
-            return Err(format!(
-                "{here}.transport: must be an object, not {}",
-                kind_of(other)
-            ));
-        }
-        None => return Err(format!("{here}.transport: required")),
-    };
+    let there = format!("{here}.transport");
+    let transport = p
+        .get("transport")
+        .ok_or_else(|| format!("{there}: required"))?;
+    let transport_kind = string_at(object(transport, &there)?, "type", &there)?
+        .ok_or_else(|| format!("{there}.type: required"))?;
     if transport_kind != "stdio" {
         warnings.push(format!(
             "{here}: skipped: a {transport_kind} package serves HTTP once started; start it with `mcpreg run`"
@@ -540,9 +521,7 @@ fn package_arguments(
     let mut args = Vec::new();
     for (j, a) in array_at(p, "packageArguments", here)?.iter().enumerate() {
         let there = format!("{here}.packageArguments[{j}]");
-        let Value::Object(a) = a else {
-            return Err(format!("{there}: must be an object, not {}", kind_of(a)));
-        };
+        let a = object(a, &there)?;
         let value = string_at(a, "value", &there)?.or(string_at(a, "default", &there)?);
         match (string_at(a, "type", &there)?, value) {
             (Some("positional"), Some(v)) => args.push(v.to_owned()),
@@ -565,6 +544,14 @@ fn package_arguments(
         }
     }
     Ok(args)
+}
+
+/// `v` as an object, or an error naming `here`.
+fn object<'a>(v: &'a Value, here: &str) -> Result<&'a Map<String, Value>, String> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(format!("{here}: must be an object, not {}", kind_of(other))),
+    }
 }
 
 fn array_at<'a>(obj: &'a Map<String, Value>, key: &str, at: &str) -> Result<&'a [Value], String> {
@@ -590,9 +577,7 @@ fn headers_at(
     let mut out = BTreeMap::new();
     for (i, item) in array_at(obj, key, at)?.iter().enumerate() {
         let here = format!("{}[{i}]", join(at, key));
-        let Value::Object(kv) = item else {
-            return Err(format!("{here}: must be an object, not {}", kind_of(item)));
-        };
+        let kv = object(item, &here)?;
         let name = string_at(kv, "name", &here)?
             .filter(|n| !n.is_empty())
             .ok_or_else(|| format!("{here}.name: required"))?;
