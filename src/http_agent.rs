@@ -52,7 +52,12 @@ pub fn get_text(
         .with_config()
         .limit(max_bytes)
         .read_to_string()
-        .map_err(|e| format!("reading the answer: {e}"))?;
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => {
+                format!("{url} answered more than {max_bytes} bytes; refused")
+            }
+            e => format!("reading the answer of {url}: {e}"),
+        })?;
     if !status.is_success() {
         let first: String = text.chars().take(200).filter(|c| !c.is_control()).collect();
         return Err(format!("HTTP {status}: {first}"));

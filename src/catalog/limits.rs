@@ -17,6 +17,10 @@ pub const MAX_URI_BYTES: usize = 4096;
 /// schema or annotations object as JSON text (a probe drops longer ones).
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
+/// A server's name and version, a tag, a capability, a `meta` key: labels that
+/// tables print on one line.
+pub const MAX_LABEL_BYTES: usize = 256;
+
 /// Headers the HTTP client sets itself: a user-given one would contradict the
 /// framing of the request or its target.
 const RESERVED_HEADERS: [&str; 4] = ["content-length", "transfer-encoding", "host", "connection"];
@@ -48,16 +52,11 @@ impl Registration {
     /// descriptions over their caps, more than [`MAX_ITEMS`] items, or a header
     /// that [`check_header`] refuses. The reason names the field and the item.
     pub fn check_limits(&self) -> Result<(), String> {
+        self.check_free_text()?;
         let names = |kind: &str, max: usize, list: &mut dyn Iterator<Item = &str>| {
             let mut seen = HashSet::new();
             for name in list {
-                if name.len() > max {
-                    return Err(format!(
-                        "a {kind} of {} bytes (at most {max}): {:?}...",
-                        name.len(),
-                        name.chars().take(40).collect::<String>()
-                    ));
-                }
+                capped(kind, name, max)?;
                 if !seen.insert(name) {
                     return Err(format!("the {kind} {name:?} is given twice"));
                 }
@@ -133,6 +132,52 @@ impl Registration {
         }
         Ok(())
     }
+}
+
+impl Registration {
+    /// The caps on the declaration's own free text: name, version and description,
+    /// tags, capabilities, `meta`, and the URLs. Each refusal names the field and
+    /// its cap.
+    fn check_free_text(&self) -> Result<(), String> {
+        let d = &self.declared;
+        capped("name", &d.name, MAX_LABEL_BYTES)?;
+        let optional = [
+            ("version", d.version.as_deref(), MAX_LABEL_BYTES),
+            ("description", d.description.as_deref(), MAX_TEXT_BYTES),
+            ("health_url", d.health_url.as_deref(), MAX_URI_BYTES),
+        ];
+        for (field, value, max) in optional {
+            if let Some(value) = value {
+                capped(field, value, max)?;
+            }
+        }
+        if let Transport::StreamableHttp { url, .. } | Transport::Sse { url, .. } = &d.transport {
+            capped("url", url, MAX_URI_BYTES)?;
+        }
+        for tag in &d.tags {
+            capped("tag", tag, MAX_LABEL_BYTES)?;
+        }
+        for capability in &d.capabilities {
+            capped("capability", capability, MAX_LABEL_BYTES)?;
+        }
+        for (key, value) in &d.meta {
+            capped("meta key", key, MAX_LABEL_BYTES)?;
+            capped(&format!("meta value of {key:?}"), value, MAX_TEXT_BYTES)?;
+        }
+        Ok(())
+    }
+}
+
+/// Refuses `value` of `field` when it has more than `max` bytes, quoting its start.
+fn capped(field: &str, value: &str, max: usize) -> Result<(), String> {
+    if value.len() <= max {
+        return Ok(());
+    }
+    Err(format!(
+        "the {field} has {} bytes (at most {max}): {:?}...",
+        value.len(),
+        value.chars().take(40).collect::<String>()
+    ))
 }
 
 /// What a probe keeps of a server's lists, within the caps above, and a count of

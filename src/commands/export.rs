@@ -7,7 +7,6 @@ use crate::error::{Error, Result};
 use crate::interop::clients::{self, Client};
 use crate::interop::server_json;
 use crate::store::external;
-use serde_json::Value;
 
 impl Run for Export {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
@@ -102,20 +101,20 @@ impl Export {
         }
         let make = |existing: Option<&str>| -> Result<Vec<u8>> {
             // Fields mcpreg does not write are kept from the document of the same name.
-            let old: Vec<server_json::Document> = match existing.map(str::trim) {
-                None | Some("") => Vec::new(),
-                Some(text) => match serde_json::from_str::<Value>(text) {
-                    Ok(Value::Object(_)) => serde_json::from_str(text)
-                        .map(|d| vec![d])
-                        .unwrap_or_default(),
-                    Ok(Value::Array(_)) => serde_json::from_str(text).unwrap_or_default(),
-                    _ => {
-                        return Err(Error::runtime(
-                            "--output",
-                            "the file is not a server.json (JSON object or array); not overwritten",
-                        ));
+            let old = match (existing, &self.output) {
+                (Some(text), Some(path)) => {
+                    let found = server_json::existing(text).map_err(|bad| Error::Parse {
+                        path: path.clone(),
+                        line: bad.line,
+                        column: bad.column,
+                        message: bad.message,
+                    })?;
+                    for w in &found.warnings {
+                        ctx.ui.warn(format_args!("{}: {w}", path.display()));
                     }
-                },
+                    found.documents
+                }
+                _ => Vec::new(),
             };
             Ok(crate::interop::server_json_bytes(
                 entries,

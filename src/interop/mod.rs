@@ -19,7 +19,6 @@ use crate::catalog::registration::Registration;
 use crate::catalog::{Declaration, Entry, Transport, id};
 use crate::cli::ExportTo;
 use clients::{Client, Syntax};
-use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -238,9 +237,18 @@ pub(crate) fn join(at: &str, key: &str) -> String {
 
 pub(crate) use crate::mcp::jsonrpc::kind as kind_of;
 
-/// Pretty JSON with a final newline, as people keep config files.
-pub fn to_bytes(v: &impl Serialize) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();
+/// server.json documents as pretty JSON with a final newline, as people keep
+/// config files: one document alone, several as an array. The type is what makes
+/// this infallible: a [`server_json::Document`] has string keys and JSON values,
+/// and `serde_json` fails only on a map key that is not a string or on a
+/// `Serialize` impl that reports an error, neither of which a `Value` has (a
+/// peer's data arrives here as `Value`s). Writing into a `Vec` cannot fail either.
+fn to_bytes(docs: &[server_json::Document]) -> Vec<u8> {
+    let written = match docs {
+        [one] => serde_json::to_vec_pretty(one),
+        many => serde_json::to_vec_pretty(many),
+    };
+    let mut out = written.expect("string keys and JSON values always serialize");
     out.push(b'\n');
     out
 }
@@ -279,10 +287,7 @@ pub fn server_json_bytes(
             }
         })
         .collect();
-    match <[server_json::Document; 1]>::try_from(docs) {
-        Ok([one]) => crate::interop::to_bytes(&one),
-        Err(many) => crate::interop::to_bytes(&many),
-    }
+    to_bytes(&docs)
 }
 
 /// What `export --to` writes into a new file for `entries`.

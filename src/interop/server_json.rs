@@ -147,16 +147,83 @@ pub fn document(e: &Entry, namespace: &str, existing: Option<&Document>) -> Docu
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    meta.insert(
-        META_KEY.into(),
-        serde_json::to_value(Registration::of(e)).unwrap_or(Value::Null),
-    );
+    // Not `unwrap_or(Null)`, which would export `"mcpreg": null` and lose the
+    // declaration without a word: a derived Serialize of strings, numbers, string
+    // maps and JSON values (flattened into string keys) cannot fail.
+    let ours = serde_json::to_value(Registration::of(e))
+        .expect("a registration is strings, numbers, string-keyed maps and JSON values");
+    meta.insert(META_KEY.into(), ours);
     doc.insert("_meta".into(), Value::Object(meta));
     doc
 }
 
 /// A server.json object, keys in the order written.
 pub type Document = indexmap::IndexMap<String, Value>;
+
+/// What an existing server.json gives the `export -o` that rewrites it: its
+/// documents, whose fields mcpreg does not write are kept (see [`document`]),
+/// and one warning for each item of its array that is not a document, naming the
+/// item by its index. Such an item is not kept; the warning says so, because
+/// the rewrite is where it disappears from the user's file.
+#[derive(Debug, Default)]
+pub struct Existing {
+    pub documents: Vec<Document>,
+    pub warnings: Vec<String>,
+}
+
+/// Why an existing server.json cannot be rewritten: where in the text, and what.
+#[derive(Debug)]
+pub struct Malformed {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Reads the server.json that `export -o` is about to replace. Text that is not
+/// JSON, or JSON that is neither a document nor an array, is refused (the file
+/// is then left as it is); a bad item of an array is a warning, and the other
+/// documents are kept.
+pub fn existing(text: &str) -> Result<Existing, Malformed> {
+    if text.trim().is_empty() {
+        return Ok(Existing::default());
+    }
+    let not_server_json = |what: &str| Malformed {
+        line: 1,
+        column: 1,
+        message: format!(
+            "{what}, not a server.json (a JSON object or an array of them); not overwritten"
+        ),
+    };
+    match serde_json::from_str::<Value>(text) {
+        Err(e) => Err(Malformed {
+            line: e.line(),
+            column: e.column(),
+            message: format!(
+                "not JSON ({}); not overwritten",
+                crate::store::strict::without_position(&e.to_string())
+            ),
+        }),
+        Ok(Value::Object(doc)) => Ok(Existing {
+            documents: vec![doc.into_iter().collect()],
+            warnings: Vec::new(),
+        }),
+        Ok(Value::Array(items)) => {
+            let mut found = Existing::default();
+            for (i, item) in items.into_iter().enumerate() {
+                match item {
+                    Value::Object(doc) => found.documents.push(doc.into_iter().collect()),
+                    other => found.warnings.push(format!(
+                        "[{i}]: a server.json document is a JSON object, not {}; \
+                         this item is not kept in the rewrite",
+                        kind_of(&other)
+                    )),
+                }
+            }
+            Ok(found)
+        }
+        Ok(other) => Err(not_server_json(kind_of(&other))),
+    }
+}
 
 fn key_values(map: &BTreeMap<String, String>) -> Value {
     Value::Array(
@@ -221,212 +288,270 @@ fn package_of(command: &str, args: &[String], env: &BTreeMap<String, String>) ->
 }
 
 /// The registrations one server.json holds; `at` prefixes field names (`[2]`).
+/// The steps: the fields every server.json has, then mcpreg's own declaration
+/// if the file came from `export`, else one entry per remote and per package.
 pub fn import(doc: &Value, at: &str, import: &mut Import) -> Result<(), String> {
     let Value::Object(obj) = doc else {
         return Err(format!(
             "{}a server.json is a JSON object, not {}",
-            if at.is_empty() {
-                String::new()
-            } else {
-                format!("{at}: ")
-            },
+            prefix(at),
             kind_of(doc)
         ));
     };
-    let field = |k: &str| join(at, k);
-    let name = string_at(obj, "name", at)?.ok_or_else(|| {
-        format!(
-            "{}: required (reverse-DNS, like io.github.user/weather)",
-            field("name")
-        )
-    })?;
-    if let Some(why) = name_problem(name) {
-        return Err(format!("{}: {why}", field("name")));
+    let about = About::read(obj, at)?;
+    if let Some(declared) = our_declaration(obj, at)? {
+        import.registrations.push(declared);
+        return Ok(());
     }
-    let description = string_at(obj, "description", at)?
-        .ok_or_else(|| format!("{}: required", field("description")))?;
-    let chars = description.chars().count();
-    if chars == 0 || chars > MAX_DESCRIPTION {
-        return Err(format!(
-            "{}: {chars} characters; 1 to {MAX_DESCRIPTION} are allowed",
-            field("description")
-        ));
-    }
-    let version =
-        string_at(obj, "version", at)?.ok_or_else(|| format!("{}: required", field("version")))?;
-    if version.chars().count() > 255 {
-        return Err(format!("{}: longer than 255 characters", field("version")));
-    }
-    if let Some(schema) = string_at(obj, "$schema", at)?
-        && !schema.contains("server.schema.json")
-    {
-        return Err(format!(
-            "{}: {schema:?} is not a server.json schema",
-            field("$schema")
-        ));
-    }
-
-    // mcpreg's own declaration, when the file came from `export --to server-json`.
-    if let Some(meta) = obj.get("_meta") {
-        let Value::Object(meta) = meta else {
-            return Err(format!(
-                "{}: must be an object, not {}",
-                field("_meta"),
-                kind_of(meta)
-            ));
-        };
-        if let Some(ours) = meta.get(META_KEY) {
-            let here = format!("{}.{META_KEY}", field("_meta"));
-            let declared: Registration =
-                serde_json::from_value(ours.clone()).map_err(|e| format!("{here}: {e}"))?;
-            import.registrations.push(checked(declared, &here)?);
-            return Ok(());
-        }
-    }
-
     let before = import.registrations.len();
-    let mut add = |transport: Transport, at: &str| -> Result<(), String> {
-        let mut r = plain(name, transport, at)?;
-        r.declared.description = Some(description.to_owned());
-        r.declared.version = Some(version.to_owned());
-        import.registrations.push(r);
-        Ok(())
-    };
     for (i, remote) in array_at(obj, "remotes", at)?.iter().enumerate() {
-        let here = format!("{}[{i}]", field("remotes"));
-        let Value::Object(r) = remote else {
-            return Err(format!(
-                "{here}: must be an object, not {}",
-                kind_of(remote)
-            ));
-        };
-        let kind = string_at(r, "type", &here)?
-            .ok_or_else(|| format!("{here}.type: required (streamable-http or sse)"))?;
-        let url = string_at(r, "url", &here)?.ok_or_else(|| format!("{here}.url: required"))?;
-        if url.chars().any(char::is_whitespace) {
-            return Err(format!("{here}.url: {url:?} contains white space"));
-        }
-        check_http_url(url).map_err(|why| format!("{here}.url: {url:?}: {why}"))?;
-        let headers = headers_at(r, "headers", &here, &mut import.warnings)?;
-        let transport = match kind.parse() {
-            Ok(http @ (TransportKind::StreamableHttp | TransportKind::Sse)) => {
-                Transport::http(http, url.to_owned(), headers)
-            }
-            _ => {
-                return Err(format!(
-                    "{here}.type: {kind:?} is not streamable-http or sse"
-                ));
-            }
-        };
-        add(transport, &here)?;
+        let here = format!("{}[{i}]", join(at, "remotes"));
+        let transport = remote_transport(remote, &here, &mut import.warnings)?;
+        import
+            .registrations
+            .push(about.registration(transport, &here)?);
     }
     for (i, package) in array_at(obj, "packages", at)?.iter().enumerate() {
-        let here = format!("{}[{i}]", field("packages"));
-        let Value::Object(p) = package else {
-            return Err(format!(
-                "{here}: must be an object, not {}",
-                kind_of(package)
-            ));
-        };
-        let registry = string_at(p, "registryType", &here)?
-            .ok_or_else(|| format!("{here}.registryType: required"))?;
-        let identifier = string_at(p, "identifier", &here)?
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| format!("{here}.identifier: required"))?;
-        let version = string_at(p, "version", &here)?;
-        if version == Some("latest") || version == Some("") {
-            return Err(format!("{here}.version: must be one specific version"));
+        let here = format!("{}[{i}]", join(at, "packages"));
+        if let Some(transport) = package_transport(package, &here, &mut import.warnings)? {
+            import
+                .registrations
+                .push(about.registration(transport, &here)?);
         }
-        let transport_kind = match p.get("transport") {
-            Some(Value::Object(t)) => string_at(t, "type", &format!("{here}.transport"))?
-                .ok_or_else(|| format!("{here}.transport.type: required"))?,
-            Some(other) => {
-                return Err(format!(
-                    "{here}.transport: must be an object, not {}",
-                    kind_of(other)
-                ));
-            }
-            None => return Err(format!("{here}.transport: required")),
-        };
-        if transport_kind != "stdio" {
-            import.warnings.push(format!(
-                "{here}: skipped: a {transport_kind} package serves HTTP once started; start it with `mcpreg run`"
-            ));
-            continue;
-        }
-        let (command, mut args) = match registry {
-            "npm" => (
-                "npx",
-                vec![
-                    "-y".to_owned(),
-                    match version {
-                        Some(v) => format!("{identifier}@{v}"),
-                        None => identifier.to_owned(),
-                    },
-                ],
-            ),
-            "pypi" => (
-                "uvx",
-                vec![match version {
-                    Some(v) => format!("{identifier}=={v}"),
-                    None => identifier.to_owned(),
-                }],
-            ),
-            other => {
-                import.warnings.push(format!(
-                    "{here}: skipped: registryType {other:?} is not supported (npm and pypi are)"
-                ));
-                continue;
-            }
-        };
-        for (j, a) in array_at(p, "packageArguments", &here)?.iter().enumerate() {
-            let there = format!("{here}.packageArguments[{j}]");
-            let Value::Object(a) = a else {
-                return Err(format!("{there}: must be an object, not {}", kind_of(a)));
-            };
-            let value = string_at(a, "value", &there)?.or(string_at(a, "default", &there)?);
-            match (string_at(a, "type", &there)?, value) {
-                (Some("positional"), Some(v)) => args.push(v.to_owned()),
-                (Some("named"), v) => {
-                    let flag = string_at(a, "name", &there)?
-                        .ok_or_else(|| format!("{there}.name: required for a named argument"))?;
-                    args.push(match v {
-                        Some(v) => format!("{flag}={v}"),
-                        None => flag.to_owned(),
-                    });
-                }
-                (Some("positional"), None) => import.warnings.push(format!(
-                    "{there}: no value or default; left out (edit the entry's command to add it)"
-                )),
-                (other, _) => {
-                    return Err(format!(
-                        "{there}.type: {other:?} is not \"positional\" or \"named\""
-                    ));
-                }
-            }
-        }
-        let env = headers_at(p, "environmentVariables", &here, &mut import.warnings)?;
-        add(
-            Transport::Stdio {
-                command: command.to_owned(),
-                args,
-                env,
-                cwd: None,
-            },
-            &here,
-        )?;
     }
     if import.registrations.len() == before {
         import.warnings.push(format!(
             "{}has no remote and no npm or pypi package with a stdio transport",
-            if at.is_empty() {
-                String::new()
-            } else {
-                format!("{at}: ")
-            }
+            prefix(at)
         ));
     }
     Ok(())
+}
+
+/// `at: `, or nothing at the top.
+fn prefix(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    }
+}
+
+/// What every server.json says of its server, checked as the schema requires.
+struct About<'a> {
+    name: &'a str,
+    description: &'a str,
+    version: &'a str,
+}
+
+impl<'a> About<'a> {
+    fn read(obj: &'a Map<String, Value>, at: &str) -> Result<Self, String> {
+        let field = |k: &str| join(at, k);
+        let name = string_at(obj, "name", at)?.ok_or_else(|| {
+            format!(
+                "{}: required (reverse-DNS, like io.github.user/weather)",
+                field("name")
+            )
+        })?;
+        if let Some(why) = name_problem(name) {
+            return Err(format!("{}: {why}", field("name")));
+        }
+        let description = string_at(obj, "description", at)?
+            .ok_or_else(|| format!("{}: required", field("description")))?;
+        let chars = description.chars().count();
+        if chars == 0 || chars > MAX_DESCRIPTION {
+            return Err(format!(
+                "{}: {chars} characters; 1 to {MAX_DESCRIPTION} are allowed",
+                field("description")
+            ));
+        }
+        let version = string_at(obj, "version", at)?
+            .ok_or_else(|| format!("{}: required", field("version")))?;
+        if version.chars().count() > 255 {
+            return Err(format!("{}: longer than 255 characters", field("version")));
+        }
+        if let Some(schema) = string_at(obj, "$schema", at)?
+            && !schema.contains("server.schema.json")
+        {
+            return Err(format!(
+                "{}: {schema:?} is not a server.json schema",
+                field("$schema")
+            ));
+        }
+        Ok(About {
+            name,
+            description,
+            version,
+        })
+    }
+
+    /// The registration of one remote or package of this server.
+    fn registration(&self, transport: Transport, at: &str) -> Result<Registration, String> {
+        let mut r = plain(self.name, transport, at)?;
+        r.declared.description = Some(self.description.to_owned());
+        r.declared.version = Some(self.version.to_owned());
+        Ok(r)
+    }
+}
+
+/// mcpreg's own declaration under `_meta.mcpreg`, when the file came from
+/// `export --to server-json`: registered as it stands, once checked.
+fn our_declaration(obj: &Map<String, Value>, at: &str) -> Result<Option<Registration>, String> {
+    let Some(meta) = obj.get("_meta") else {
+        return Ok(None);
+    };
+    let meta = object(meta, &join(at, "_meta"))?;
+    let Some(ours) = meta.get(META_KEY) else {
+        return Ok(None);
+    };
+    let here = format!("{}.{META_KEY}", join(at, "_meta"));
+    let declared: Registration =
+        serde_json::from_value(ours.clone()).map_err(|e| format!("{here}: {e}"))?;
+    checked(declared, &here).map(Some)
+}
+
+/// The HTTP transport of one item of `remotes`.
+fn remote_transport(
+    remote: &Value,
+    here: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Transport, String> {
+    let r = object(remote, here)?;
+    let kind = string_at(r, "type", here)?
+        .ok_or_else(|| format!("{here}.type: required (streamable-http or sse)"))?;
+    let url = string_at(r, "url", here)?.ok_or_else(|| format!("{here}.url: required"))?;
+    if url.chars().any(char::is_whitespace) {
+        return Err(format!("{here}.url: {url:?} contains white space"));
+    }
+    check_http_url(url).map_err(|why| format!("{here}.url: {url:?}: {why}"))?;
+    let headers = headers_at(r, "headers", here, warnings)?;
+    match kind.parse() {
+        Ok(http @ (TransportKind::StreamableHttp | TransportKind::Sse)) => {
+            Ok(Transport::http(http, url.to_owned(), headers))
+        }
+        _ => Err(format!(
+            "{here}.type: {kind:?} is not streamable-http or sse"
+        )),
+    }
+}
+
+/// The stdio transport of one item of `packages`: `npx -y PKG@VER` or
+/// `uvx PKG==VER` and its arguments; None (with a warning) for a package that
+/// serves HTTP or comes from a registry other than npm and pypi.
+fn package_transport(
+    package: &Value,
+    here: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Transport>, String> {
+    let p = object(package, here)?;
+    let registry = string_at(p, "registryType", here)?
+        .ok_or_else(|| format!("{here}.registryType: required"))?;
+    let identifier = string_at(p, "identifier", here)?
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| format!("{here}.identifier: required"))?;
+    let version = string_at(p, "version", here)?;
+    if version == Some("latest") || version == Some("") {
+        return Err(format!("{here}.version: must be one specific version"));
+    }
+    let there = format!("{here}.transport");
+    let transport = p
+        .get("transport")
+        .ok_or_else(|| format!("{there}: required"))?;
+    let transport_kind = string_at(object(transport, &there)?, "type", &there)?
+        .ok_or_else(|| format!("{there}.type: required"))?;
+    if transport_kind != "stdio" {
+        warnings.push(format!(
+            "{here}: skipped: a {transport_kind} package serves HTTP once started; start it with `mcpreg run`"
+        ));
+        return Ok(None);
+    }
+    let Some((command, mut args)) = package_command(registry, identifier, version) else {
+        warnings.push(format!(
+            "{here}: skipped: registryType {registry:?} is not supported (npm and pypi are)"
+        ));
+        return Ok(None);
+    };
+    args.extend(package_arguments(p, here, warnings)?);
+    let env = headers_at(p, "environmentVariables", here, warnings)?;
+    Ok(Some(Transport::Stdio {
+        command: command.to_owned(),
+        args,
+        env,
+        cwd: None,
+    }))
+}
+
+/// The command that runs a package of `registry`, and its first arguments; None
+/// for a registry mcpreg cannot run.
+fn package_command(
+    registry: &str,
+    identifier: &str,
+    version: Option<&str>,
+) -> Option<(&'static str, Vec<String>)> {
+    match registry {
+        "npm" => Some((
+            "npx",
+            vec![
+                "-y".to_owned(),
+                match version {
+                    Some(v) => format!("{identifier}@{v}"),
+                    None => identifier.to_owned(),
+                },
+            ],
+        )),
+        "pypi" => Some((
+            "uvx",
+            vec![match version {
+                Some(v) => format!("{identifier}=={v}"),
+                None => identifier.to_owned(),
+            }],
+        )),
+        _ => None,
+    }
+}
+
+/// A package's `packageArguments` as command-line arguments: positional ones as
+/// their value, named ones as `--flag=value`; a positional one without a value
+/// is left out with a warning.
+fn package_arguments(
+    p: &Map<String, Value>,
+    here: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
+    let mut args = Vec::new();
+    for (j, a) in array_at(p, "packageArguments", here)?.iter().enumerate() {
+        let there = format!("{here}.packageArguments[{j}]");
+        let a = object(a, &there)?;
+        let value = string_at(a, "value", &there)?.or(string_at(a, "default", &there)?);
+        match (string_at(a, "type", &there)?, value) {
+            (Some("positional"), Some(v)) => args.push(v.to_owned()),
+            (Some("named"), v) => {
+                let flag = string_at(a, "name", &there)?
+                    .ok_or_else(|| format!("{there}.name: required for a named argument"))?;
+                args.push(match v {
+                    Some(v) => format!("{flag}={v}"),
+                    None => flag.to_owned(),
+                });
+            }
+            (Some("positional"), None) => warnings.push(format!(
+                "{there}: no value or default; left out (edit the entry's command to add it)"
+            )),
+            (other, _) => {
+                return Err(format!(
+                    "{there}.type: {other:?} is not \"positional\" or \"named\""
+                ));
+            }
+        }
+    }
+    Ok(args)
+}
+
+/// `v` as an object, or an error naming `here`.
+fn object<'a>(v: &'a Value, here: &str) -> Result<&'a Map<String, Value>, String> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(format!("{here}: must be an object, not {}", kind_of(other))),
+    }
 }
 
 fn array_at<'a>(obj: &'a Map<String, Value>, key: &str, at: &str) -> Result<&'a [Value], String> {
@@ -452,9 +577,7 @@ fn headers_at(
     let mut out = BTreeMap::new();
     for (i, item) in array_at(obj, key, at)?.iter().enumerate() {
         let here = format!("{}[{i}]", join(at, key));
-        let Value::Object(kv) = item else {
-            return Err(format!("{here}: must be an object, not {}", kind_of(item)));
-        };
+        let kv = object(item, &here)?;
         let name = string_at(kv, "name", &here)?
             .filter(|n| !n.is_empty())
             .ok_or_else(|| format!("{here}.name: required"))?;

@@ -326,20 +326,22 @@ impl EtcdStore {
                 .as_array()
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            let keys = |i: usize| -> Vec<String> {
+            let keys = |i: usize| -> Result<Vec<String>> {
                 responses
                     .get(i)
                     .and_then(|r| r["response_range"]["kvs"].as_array())
-                    .map(|kvs| kvs.iter().filter_map(|kv| decode(&kv["key"])).collect())
-                    .unwrap_or_default()
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .map(|kv| decode_key(&self.client, kv))
+                    .collect()
             };
-            if keys(0).is_empty() {
+            if keys(0)?.is_empty() {
                 self.build_index()?;
                 continue;
             }
             let mut ids = BTreeSet::new();
             for (i, start) in [(1, &range), (2, &wide)] {
-                for key in keys(i) {
+                for key in keys(i)? {
                     if let Some(id) = key.strip_prefix(start.as_str()) {
                         ids.insert(id.to_owned());
                     }
@@ -438,8 +440,13 @@ impl EtcdStore {
 /// Parses one key-value from etcd into an entry whose `expires_at`, for a key on
 /// an etcd lease, is `now + ttl` (Freshness::Listed).
 fn parse_kv(client: &Client, kv: &Value, now: Timestamp) -> Result<Kv> {
-    let key = decode(&kv["key"]).unwrap_or_default();
-    let value = decode(&kv["value"]).ok_or_else(|| client.failure(&key, "value is not base64"))?;
+    let key = decode_key(client, kv)?;
+    let value = decode(&kv["value"]).map_err(|why| {
+        client.failure(
+            &format!("{}: key {key}", client.shown),
+            format!("the value {why}"),
+        )
+    })?;
     let mut entry: Entry = serde_json::from_str(&value).map_err(|e| {
         client.failure(
             &format!("{}: key {key}", client.shown),
@@ -633,9 +640,43 @@ fn prefix_end(prefix: &str) -> Vec<u8> {
     vec![0]
 }
 
-fn decode(v: &Value) -> Option<String> {
-    let bytes = B64.decode(v.as_str().unwrap_or_default()).ok()?;
-    String::from_utf8(bytes).ok()
+/// Why a key or value that etcd sent cannot be read as mcpreg's: not base64, or
+/// bytes that are not UTF-8 (shown escaped, `\xff`, so the message names them
+/// and a terminal shows them as they are).
+#[derive(Debug)]
+enum Undecodable {
+    NotBase64,
+    NotUtf8(String),
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Undecodable::NotBase64 => f.write_str("is not base64"),
+            Undecodable::NotUtf8(raw) => write!(f, "{raw} is not UTF-8"),
+        }
+    }
+}
+
+/// A key or value of etcd's JSON gateway: base64 of bytes that must be UTF-8.
+/// Absent means empty (etcd leaves out empty fields).
+fn decode(v: &Value) -> std::result::Result<String, Undecodable> {
+    let bytes = B64
+        .decode(v.as_str().unwrap_or(""))
+        .map_err(|_| Undecodable::NotBase64)?;
+    String::from_utf8(bytes)
+        .map_err(|e| Undecodable::NotUtf8(e.as_bytes().escape_ascii().to_string()))
+}
+
+/// The key of `kv`, or an error naming it: a key mcpreg cannot read is refused,
+/// not read as `""` (which would hide it and anything stored under it).
+fn decode_key(client: &Client, kv: &Value) -> Result<String> {
+    decode(&kv["key"]).map_err(|why| {
+        client.failure(
+            &client.shown,
+            format!("the key {why}: not a key mcpreg wrote; remove it with etcdctl"),
+        )
+    })
 }
 
 /// etcd's int64 fields arrive as strings, and are left out when zero.

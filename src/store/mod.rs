@@ -11,7 +11,7 @@ pub mod external;
 pub mod file;
 mod fsio;
 mod layout;
-mod strict;
+pub(crate) mod strict;
 
 use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, Query, Timestamp, registration::Renewal};

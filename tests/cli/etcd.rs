@@ -1315,3 +1315,83 @@ fn a_watch_that_cannot_resume_after_a_compaction_reads_again_and_misses_nothing(
     let _ = watch.kill();
     let _ = watch.wait();
 }
+
+/// A key under the prefix that is not UTF-8 (no mcpreg wrote it) is refused by
+/// name, escaped, wherever it is read: `list` reads the entry's key, `find --tool`
+/// an index key. It used to read as `""` and vanish from view. A `watch` that
+/// sees one arrive says which key it cannot read, and goes on.
+#[test]
+fn a_key_that_is_not_utf8_is_refused_by_name_not_read_as_empty() {
+    use base64::Engine;
+    let Some(reg) = Reg::etcd() else { return };
+    let endpoint = shared().unwrap().endpoint().to_owned();
+    let prefix = prefix_of(reg.location());
+    let id = reg.register("good", &["--tool", "t"]);
+    let raw_key = |tail: &[u8]| {
+        let mut key = prefix.as_bytes().to_vec();
+        key.extend_from_slice(tail);
+        base64::engine::general_purpose::STANDARD.encode(key)
+    };
+    let bad = raw_key(b"/servers/bad\xff");
+    let mut watch = mcpreg()
+        .args(["--registry", reg.location(), "watch", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pipes: [(&str, Box<dyn std::io::Read + Send>); 2] = [
+        ("out", Box::new(watch.stdout.take().unwrap())),
+        ("err", Box::new(watch.stderr.take().unwrap())),
+    ];
+    for (name, pipe) in pipes {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                let _ = tx.send(format!("{name}: {line}"));
+            }
+        });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut wait_for = |what: &str, found: &dyn Fn(&str) -> bool| {
+        while !seen.iter().any(|l| found(l)) {
+            let line = rx.recv_timeout(Duration::from_secs(30));
+            seen.push(line.unwrap_or_else(|e| panic!("no {what} within 30 s ({e}): {seen:#?}")));
+        }
+    };
+    wait_for("initial entry", &|l| {
+        l.starts_with("out: ") && l.contains(&id)
+    });
+    gateway(
+        &endpoint,
+        "/v3/kv/put",
+        serde_json::json!({"key": bad, "value": b64("{}")}),
+    );
+    let named = format!("the key {prefix}/servers/bad\\xff is not UTF-8");
+    wait_for("warning naming the key", &|l| {
+        l.starts_with("err: ") && l.contains("watch: ") && l.contains(&named)
+    });
+    let later = reg.register("later", &[]);
+    wait_for("event after the bad key", &|l| {
+        l.starts_with("out: ") && l.contains(&later)
+    });
+    let _ = watch.kill();
+    let _ = watch.wait();
+    reg.run(&["list"]).code(2).stderr_has(&named);
+    // Gone again, `list` reads; an index key that is not UTF-8 is refused by `find`.
+    gateway(
+        &endpoint,
+        "/v3/kv/deleterange",
+        serde_json::json!({"key": bad}),
+    );
+    reg.run(&["list"]).ok();
+    gateway(
+        &endpoint,
+        "/v3/kv/put",
+        serde_json::json!({"key": raw_key(b"/index/tool/t/\xfe"), "value": ""}),
+    );
+    reg.run(&["find", "--tool", "t"])
+        .code(2)
+        .stderr_has(&format!("the key {prefix}/index/tool/t/\\xfe is not UTF-8"));
+}

@@ -177,8 +177,17 @@ fn a_write_that_fails_removes_its_temp_file_and_keeps_the_registry() {
     let reg = Reg::new();
     reg.register("a", &[]);
     let before = reg.bytes();
-    let args = stdio_args(&"x".repeat(3000));
-    let mut cmd = reg.cmd(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    // A long description (names are capped at 256 bytes) makes the write large.
+    let long = "x".repeat(3000);
+    let mut cmd = reg.cmd(&[
+        "register",
+        "--name",
+        "big",
+        "--description",
+        &long,
+        "--",
+        "/bin/true",
+    ]);
     // A full disk, as far as this process can tell: writes past 2 KB fail with
     // EFBIG (SIGXFSZ ignored, so the write returns an error instead of killing).
     // SAFETY: signal and setrlimit are async-signal-safe.

@@ -18,6 +18,7 @@ mod lifecycle;
 mod mcp_fakes;
 mod peers;
 mod probe;
+mod refusals;
 mod registry_api;
 mod reliability;
 mod scan;

@@ -164,7 +164,7 @@ pub struct Export {
     /// (name in the config, id) of each entry written, in the order written.
     pub written: Vec<(String, String)>,
     /// (what the client cannot express, ids) of the entries left out.
-    pub skipped: BTreeMap<&'static str, Vec<String>>,
+    pub skipped: Skipped,
     /// The file had comments that this syntax cannot keep (YAML).
     pub loses_comments: bool,
 }
@@ -186,6 +186,9 @@ pub struct Plan<'a> {
 }
 
 /// `existing` with the entries mcpreg wrote last time replaced by `entries`.
+/// The steps: read what is there, keep what the client cannot express aside,
+/// give each entry a name no other server of the file has, and let the syntax
+/// apply the plan to the text.
 pub fn export(
     client: &Client,
     entries: &[Entry],
@@ -204,71 +207,25 @@ pub fn export(
         Some(v) => v == &Value::Bool(true),
         None => !has_path(&doc, client.at),
     };
-    let mut taken: BTreeSet<String> = servers
+    // Names of servers mcpreg did not write: an entry never takes one of them.
+    let taken: BTreeSet<String> = servers
         .keys()
         .filter(|n| !previous.contains_key(*n))
         .cloned()
         .collect();
-
-    let mut skipped: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    let mut exportable = Vec::new();
-    for e in entries {
-        match (client.write)(&e.declared.transport) {
-            Ok(fields) => exportable.push((e, fields)),
-            Err(why) => skipped.entry(why).or_default().push(e.id.clone()),
-        }
-    }
-    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
-    for (e, _) in &exportable {
-        *names.entry(e.declared.name.as_str()).or_default() += 1;
-    }
-    let mut marker = Fields::new();
-    let mut written = Vec::new();
-    let mut put = Vec::new();
-    for (e, fields) in exportable {
-        let mut name = e.declared.name.clone();
-        if names[e.declared.name.as_str()] > 1 || taken.contains(&name) {
-            name = e.id.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{}-{n}", e.id);
-                n += 1;
-            }
-        }
-        taken.insert(name.clone());
-        marker.insert(
-            name.clone(),
-            serde_json::json!({"id": e.id, "name": e.declared.name}),
-        );
-        written.push((name.clone(), e.id.clone()));
-        put.push((name, fields));
-    }
+    let (exportable, skipped) = expressible(client, entries);
+    let named = Named::give(exportable, taken);
     let remove = previous
         .keys()
-        .filter(|n| !marker.contains_key(*n))
+        .filter(|n| !named.marker.contains_key(*n))
         .cloned()
         .collect();
-    let marker = (!marker.is_empty()).then(|| {
-        let mut m = Fields::new();
-        m.insert(
-            "about".into(),
-            "servers below were written by `mcpreg export`, which replaces them on its next run; other servers are left alone".into(),
-        );
-        m.insert("client".into(), client.name.into());
-        if made {
-            m.insert("made".into(), true.into());
-        }
-        m.insert(
-            "servers".into(),
-            Value::Object(marker.into_iter().collect()),
-        );
-        m
-    });
+    let marker = marker_of(client, named.marker, made);
     let plan = Plan {
         at: client.at,
         layout: client.layout,
         remove,
-        put,
+        put: named.put,
         drop_empty: made && marker.is_none(),
         marker,
         new_file: client.new_file,
@@ -276,10 +233,93 @@ pub fn export(
     let (bytes, loses_comments) = client.syntax.apply(existing, &plan)?;
     Ok(Export {
         bytes,
-        written,
+        written: named.written,
         skipped,
         loses_comments,
     })
+}
+
+/// Ids of entries left out, by what the client cannot express.
+type Skipped = BTreeMap<&'static str, Vec<String>>;
+
+/// The entries `client` can express, with their fields, and the others.
+fn expressible<'e>(client: &Client, entries: &'e [Entry]) -> (Vec<(&'e Entry, Fields)>, Skipped) {
+    let mut skipped = Skipped::new();
+    let mut exportable = Vec::new();
+    for e in entries {
+        match (client.write)(&e.declared.transport) {
+            Ok(fields) => exportable.push((e, fields)),
+            Err(why) => skipped.entry(why).or_default().push(e.id.clone()),
+        }
+    }
+    (exportable, skipped)
+}
+
+/// The entries under the names they get in the config.
+struct Named {
+    /// The marker's record of each: name in the config to id and real name.
+    marker: Fields,
+    /// (name in the config, id), in the order written.
+    written: Vec<(String, String)>,
+    put: Vec<(String, Fields)>,
+}
+
+impl Named {
+    /// Each entry under its own name, unless two entries share it or a server
+    /// mcpreg did not write has it (`taken`): then under its id, made unique with
+    /// `-2`, `-3`...
+    fn give(exportable: Vec<(&Entry, Fields)>, mut taken: BTreeSet<String>) -> Named {
+        let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+        for (e, _) in &exportable {
+            *uses.entry(e.declared.name.as_str()).or_default() += 1;
+        }
+        let mut named = Named {
+            marker: Fields::new(),
+            written: Vec::new(),
+            put: Vec::new(),
+        };
+        for (e, fields) in exportable {
+            let mut name = e.declared.name.clone();
+            if uses[e.declared.name.as_str()] > 1 || taken.contains(&name) {
+                name.clone_from(&e.id);
+                let mut n = 2;
+                while taken.contains(&name) {
+                    name = format!("{}-{n}", e.id);
+                    n += 1;
+                }
+            }
+            taken.insert(name.clone());
+            named.marker.insert(
+                name.clone(),
+                serde_json::json!({"id": e.id, "name": e.declared.name}),
+            );
+            named.written.push((name.clone(), e.id.clone()));
+            named.put.push((name, fields));
+        }
+        named
+    }
+}
+
+/// The marker mcpreg keeps in the config (`_mcpreg`), or None when it wrote no
+/// server there.
+fn marker_of(client: &Client, servers: Fields, made: bool) -> Option<Fields> {
+    if servers.is_empty() {
+        return None;
+    }
+    let mut m = Fields::new();
+    m.insert(
+        "about".into(),
+        "servers below were written by `mcpreg export`, which replaces them on its next run; other servers are left alone".into(),
+    );
+    m.insert("client".into(), client.name.into());
+    if made {
+        m.insert("made".into(), true.into());
+    }
+    m.insert(
+        "servers".into(),
+        Value::Object(servers.into_iter().collect()),
+    );
+    Some(m)
 }
 
 /// Whether the keys of `at` lead to something in `doc`.

@@ -11,6 +11,7 @@
 
 use super::{Fields, Layout, MARKER, Plan};
 use crate::interop::kind_of;
+use crate::store::strict;
 use jsonc_parser::ParseOptions;
 use jsonc_parser::cst::{CstInputValue, CstObject, CstRootNode};
 use serde_json::{Map, Value};
@@ -275,40 +276,18 @@ fn apply_toml(text: &str, plan: &Plan) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
-/// How deep YAML's brackets may nest. The YAML parser takes time quadratic in
-/// the depth of `[[[[...` before its own limit refuses it; no config nests this
-/// deep, so a cheap scan refuses it first.
-const YAML_DEPTH: usize = 64;
-
+/// Refuses YAML nested deeper than the registry may be, before the parser sees
+/// it: the YAML parser's time grows with the square of the depth. The measure and
+/// the limit are the registry's own ([`strict::yaml_too_deep`]), so a config and
+/// a registry are held to one rule.
 fn yaml_depth(text: &str) -> Result<(), String> {
-    let (mut depth, mut quote, mut comment, mut line) = (0usize, None, false, 1);
-    let mut prev = ' ';
-    for c in text.chars() {
-        match (quote, c) {
-            (_, '\n') => {
-                line += 1;
-                comment = false;
-            }
-            _ if comment => {}
-            (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
-            // A quote opens a quoted scalar only where a token starts (`it's` is plain).
-            (None, '"' | '\'') if prev.is_whitespace() || "[{,:".contains(prev) => quote = Some(c),
-            (None, '#') if prev.is_whitespace() => comment = true,
-            (None, '[' | '{') => {
-                depth += 1;
-                if depth > YAML_DEPTH {
-                    return Err(format!(
-                        "not YAML: line {line}: brackets nested deeper than {YAML_DEPTH} (mcpreg reads no deeper)"
-                    ));
-                }
-            }
-            (None, ']' | '}') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        prev = c;
+    match strict::yaml_too_deep(text, strict::MAX_DEPTH) {
+        Some(line) => Err(format!(
+            "not YAML: line {line}: nested more than {} levels deep; refusing to parse it",
+            strict::MAX_DEPTH
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// A `#` that starts a YAML comment: at the start of a line or after a blank.

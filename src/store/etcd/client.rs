@@ -433,7 +433,17 @@ impl Client {
             .with_config()
             .limit(ANSWER_LIMIT)
             .read_to_string()
-            .map_err(|e| Refusal::Final(self.failure(&url, format!("reading the answer: {e}"))))?;
+            .map_err(|e| {
+                Refusal::Final(self.failure(
+                    &url,
+                    match e {
+                        ureq::Error::BodyExceedsLimit(_) => {
+                            format!("an answer over {ANSWER_LIMIT} bytes; refused")
+                        }
+                        e => format!("reading the answer: {e}"),
+                    },
+                ))
+            })?;
         if text.contains("CommonName of client") {
             return Err(Refusal::Final(self.failure(
                 endpoint,

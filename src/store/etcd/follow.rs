@@ -8,7 +8,7 @@
 //! the prefix again and send a new snapshot.
 
 use super::client::Client;
-use super::{B64, decode, int, parse_kv, prefix_end};
+use super::{B64, decode_key, int, parse_kv, prefix_end};
 use crate::catalog::Timestamp;
 use crate::error::Result;
 use crate::store::{Event, Subscription, Wake};
@@ -119,14 +119,19 @@ impl Follower {
             )
             .map_err(|e| e.to_string())?;
         let now = Timestamp::now();
-        let entries = answer["kvs"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|kv| parse_kv(&self.client, kv, now).ok())
-            .map(|kv| kv.entry)
-            .collect();
+        let mut entries = Vec::new();
+        for kv in answer["kvs"].as_array().map_or(&[][..], Vec::as_slice) {
+            match parse_kv(&self.client, kv, now) {
+                Ok(kv) => entries.push(kv.entry),
+                // The others are still followed; the watcher is told what it
+                // cannot see, as for an event it cannot read.
+                Err(e) => {
+                    if self.wake.send(Wake::Trouble(e.to_string())).is_err() {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
         if self.wake.send(Wake::Snapshot(entries)).is_err() {
             return Ok(None);
         }
@@ -174,8 +179,17 @@ impl Follower {
                     "etcd watch on {endpoint}: a message over {MESSAGE_LIMIT} bytes"
                 ));
             }
-            let Ok(message) = serde_json::from_slice::<Value>(&line) else {
+            if line.trim_ascii().is_empty() {
                 continue;
+            }
+            // Not skipped: resuming from `*next` loses no event, a skipped one would.
+            let message = match serde_json::from_slice::<Value>(&line) {
+                Ok(message) => message,
+                Err(e) => {
+                    return Ended::Trouble(format!(
+                        "etcd watch on {endpoint}: a message that is not JSON ({e}); resuming"
+                    ));
+                }
             };
             if message.get("error").is_some() {
                 return Ended::Trouble(format!("etcd watch on {endpoint}: {}", message["error"]));
@@ -195,46 +209,61 @@ impl Follower {
                 }
                 continue;
             };
-            let now = Timestamp::now();
-            let mut batch = Vec::with_capacity(events.len());
-            for event in events {
-                let kv = &event["kv"];
-                let revision = int(&kv["mod_revision"]);
-                if revision < start {
-                    continue;
-                }
-                *next = Some(revision + 1);
-                let key = decode(&kv["key"]).unwrap_or_default();
-                let Some(id) = key.strip_prefix(&self.key) else {
-                    continue;
-                };
-                if event["type"].as_str() == Some("DELETE") {
-                    let lease = int(&event["prev_kv"]["lease"]);
-                    batch.push(Event::Removed {
-                        id: id.to_owned(),
-                        expired: lease != 0 && self.lease_is_gone(lease),
-                    });
-                    continue;
-                }
-                match parse_kv(&self.client, kv, now) {
-                    Ok(kv) => batch.push(Event::Put(Box::new(kv.entry))),
-                    Err(e) => {
-                        // Shown as gone: a watcher cannot follow what it cannot read.
-                        batch.push(Event::Removed {
-                            id: id.to_owned(),
-                            expired: false,
-                        });
-                        if self.wake.send(Wake::Trouble(e.to_string())).is_err() {
-                            return Ended::Stopped;
-                        }
-                    }
-                }
-            }
+            let Some(batch) = self.batch(events, start, next) else {
+                return Ended::Stopped;
+            };
             if (!batch.is_empty() && self.wake.send(Wake::Events(batch)).is_err())
                 || self.stop.load(Ordering::Relaxed)
             {
                 return Ended::Stopped;
             }
         }
+    }
+
+    /// The events of one watch message from revision `start` on, `*next`
+    /// following them; None when the watcher is gone. An event the watcher cannot
+    /// read is told to it as trouble, naming the key, and the others still count.
+    fn batch(&self, events: &[Value], start: i64, next: &mut Option<i64>) -> Option<Vec<Event>> {
+        let now = Timestamp::now();
+        let trouble = |e: crate::error::Error| self.wake.send(Wake::Trouble(e.to_string())).ok();
+        let mut batch = Vec::with_capacity(events.len());
+        for event in events {
+            let kv = &event["kv"];
+            let revision = int(&kv["mod_revision"]);
+            if revision < start {
+                continue;
+            }
+            *next = Some(revision + 1);
+            let key = match decode_key(&self.client, kv) {
+                Ok(key) => key,
+                Err(e) => {
+                    trouble(e)?;
+                    continue;
+                }
+            };
+            let Some(id) = key.strip_prefix(&self.key) else {
+                continue;
+            };
+            if event["type"].as_str() == Some("DELETE") {
+                let lease = int(&event["prev_kv"]["lease"]);
+                batch.push(Event::Removed {
+                    id: id.to_owned(),
+                    expired: lease != 0 && self.lease_is_gone(lease),
+                });
+                continue;
+            }
+            match parse_kv(&self.client, kv, now) {
+                Ok(kv) => batch.push(Event::Put(Box::new(kv.entry))),
+                Err(e) => {
+                    // Shown as gone: a watcher cannot follow what it cannot read.
+                    batch.push(Event::Removed {
+                        id: id.to_owned(),
+                        expired: false,
+                    });
+                    trouble(e)?;
+                }
+            }
+        }
+        Some(batch)
     }
 }
