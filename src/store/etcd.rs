@@ -122,7 +122,11 @@ impl EtcdStore {
     /// ask, without a round through the leader: for readers that only look.
     fn range(&self, key: &str, prefix: bool, serializable: bool) -> Result<(Vec<Kv>, i64)> {
         let answer = self.call("/v3/kv/range", &self.range_body(key, prefix, serializable))?;
-        let revision = int(&answer["header"]["revision"]);
+        let revision = int(
+            &self.client,
+            &answer["header"]["revision"],
+            "header.revision",
+        )?;
         let kvs = answer["kvs"].as_array().map(Vec::as_slice).unwrap_or(&[]);
         Ok((
             kvs.iter()
@@ -147,7 +151,7 @@ impl EtcdStore {
                 "/v3/lease/timetolive",
                 &json!({ "ID": kv.lease.to_string() }),
             )?;
-            let left = int(&answer["TTL"]);
+            let left = int(&self.client, &answer["TTL"], "TTL")?;
             if left < 0 {
                 // The lease ran out between the two reads: the key is gone too.
                 return Ok(None);
@@ -163,7 +167,7 @@ impl EtcdStore {
 
     fn grant(&self, ttl_s: u64) -> Result<i64> {
         let answer = self.call("/v3/lease/grant", &json!({ "TTL": ttl_s.to_string() }))?;
-        match int(&answer["ID"]) {
+        match int(&self.client, &answer["ID"], "ID")? {
             0 => Err(self.client.failure(
                 &self.client.shown,
                 format!("lease grant gave no id: {answer}"),
@@ -176,7 +180,7 @@ impl EtcdStore {
     /// knows it.
     fn keepalive(&self, lease: i64) -> Result<Option<u64>> {
         let answer = self.call("/v3/lease/keepalive", &json!({ "ID": lease.to_string() }))?;
-        let ttl = int(&answer["result"]["TTL"]);
+        let ttl = int(&self.client, &answer["result"]["TTL"], "result.TTL")?;
         Ok((ttl > 0).then_some(ttl.unsigned_abs()))
     }
 
@@ -453,7 +457,7 @@ fn parse_kv(client: &Client, kv: &Value, now: Timestamp) -> Result<Kv> {
             format!("not an mcpreg entry: {e}"),
         )
     })?;
-    let lease = int(&kv["lease"]);
+    let lease = int(client, &kv["lease"], "lease")?;
     if lease != 0
         && let Some(l) = entry.lease
     {
@@ -461,7 +465,7 @@ fn parse_kv(client: &Client, kv: &Value, now: Timestamp) -> Result<Kv> {
     }
     Ok(Kv {
         entry,
-        mod_revision: int(&kv["mod_revision"]),
+        mod_revision: int(client, &kv["mod_revision"], "mod_revision")?,
         lease,
     })
 }
@@ -679,13 +683,22 @@ fn decode_key(client: &Client, kv: &Value) -> Result<String> {
     })
 }
 
-/// etcd's int64 fields arrive as strings, and are left out when zero.
-fn int(v: &Value) -> i64 {
-    match v {
-        Value::String(s) => s.parse().unwrap_or(0),
-        Value::Number(n) => n.as_i64().unwrap_or(0),
-        _ => 0,
-    }
+/// etcd's int64 fields arrive as strings, and are left out when zero. Anything
+/// else is not an answer of etcd's gateway: it is refused, naming the field,
+/// rather than read as 0 (a revision of 0 would restart a watch from the start).
+fn int(client: &Client, v: &Value, field: &str) -> Result<i64> {
+    let parsed = match v {
+        Value::Null => Some(0),
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.as_i64(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        client.failure(
+            &client.shown,
+            format!("the answer's {field} is not an int64"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -720,10 +733,22 @@ mod tests {
 
     #[test]
     fn int64_fields_come_as_strings_or_not_at_all() {
+        let s = EtcdStore::new("etcd://127.0.0.1:2379", &options()).unwrap();
+        let int = |v: Value| int(&s.client, &v, "x");
         assert_eq!(
-            int(&json!("7587899052506647047")),
+            int(json!("7587899052506647047")).unwrap(),
             7_587_899_052_506_647_047
         );
-        assert_eq!(int(&Value::Null), 0);
+        assert_eq!(int(Value::Null).unwrap(), 0);
+        assert_eq!(int(json!(12)).unwrap(), 12);
+        for bad in [
+            json!("12x"),
+            json!(1.5),
+            json!(true),
+            json!("99999999999999999999"),
+        ] {
+            let e = int(bad.clone()).unwrap_err().to_string();
+            assert!(e.contains("x is not an int64"), "{bad}: {e}");
+        }
     }
 }

@@ -135,7 +135,13 @@ impl Follower {
         if self.wake.send(Wake::Snapshot(entries)).is_err() {
             return Ok(None);
         }
-        Ok(Some(int(&answer["header"]["revision"])))
+        int(
+            &self.client,
+            &answer["header"]["revision"],
+            "header.revision",
+        )
+        .map(Some)
+        .map_err(|e| e.to_string())
     }
 
     /// Whether etcd no longer knows `lease`: a key removed with its lease gone ran
@@ -143,7 +149,7 @@ impl Follower {
     fn lease_is_gone(&self, lease: i64) -> bool {
         self.client
             .call("/v3/lease/timetolive", &json!({ "ID": lease.to_string() }))
-            .is_ok_and(|answer| int(&answer["TTL"]) < 0)
+            .is_ok_and(|answer| int(&self.client, &answer["TTL"], "TTL").is_ok_and(|ttl| ttl < 0))
     }
 
     /// One watch stream from `*next`, until it ends; `*next` follows the events.
@@ -195,8 +201,14 @@ impl Follower {
                 return Ended::Trouble(format!("etcd watch on {endpoint}: {}", message["error"]));
             }
             let result = &message["result"];
-            if int(&result["compact_revision"]) > 0 {
-                return Ended::Compacted;
+            match int(
+                &self.client,
+                &result["compact_revision"],
+                "compact_revision",
+            ) {
+                Err(e) => return Ended::Trouble(format!("etcd watch on {endpoint}: {e}")),
+                Ok(compacted) if compacted > 0 => return Ended::Compacted,
+                Ok(_) => {}
             }
             let Some(events) = result["events"].as_array() else {
                 if result["canceled"].as_bool() == Some(true) {
@@ -229,7 +241,13 @@ impl Follower {
         let mut batch = Vec::with_capacity(events.len());
         for event in events {
             let kv = &event["kv"];
-            let revision = int(&kv["mod_revision"]);
+            let revision = match int(&self.client, &kv["mod_revision"], "mod_revision") {
+                Ok(revision) => revision,
+                Err(e) => {
+                    trouble(e)?;
+                    continue;
+                }
+            };
             if revision < start {
                 continue;
             }
@@ -245,7 +263,15 @@ impl Follower {
                 continue;
             };
             if event["type"].as_str() == Some("DELETE") {
-                let lease = int(&event["prev_kv"]["lease"]);
+                // Unreadable, the lease counts as none: the removal is still
+                // shown, as a deregistration, and the watcher is told why.
+                let lease = match int(&self.client, &event["prev_kv"]["lease"], "prev_kv.lease") {
+                    Ok(lease) => lease,
+                    Err(e) => {
+                        trouble(e)?;
+                        0
+                    }
+                };
                 batch.push(Event::Removed {
                     id: id.to_owned(),
                     expired: lease != 0 && self.lease_is_gone(lease),
