@@ -191,6 +191,8 @@ pub struct Keeper {
     too_long: [usize; 3],
     cut: usize,
     schemas: usize,
+    labels_cut: usize,
+    capabilities_dropped: usize,
 }
 
 /// The three lists of a server, as [`Keeper`] counts them.
@@ -294,15 +296,33 @@ impl Keeper {
     /// A description, cut to [`MAX_TEXT_BYTES`] at a character boundary.
     pub fn text(&mut self, text: Option<String>) -> Option<String> {
         let mut text = text?;
-        if text.len() > MAX_TEXT_BYTES {
-            let mut end = MAX_TEXT_BYTES;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            text.truncate(end);
+        if cut(&mut text, MAX_TEXT_BYTES) {
             self.cut += 1;
         }
         Some(text)
+    }
+
+    /// The server's name or version, cut to [`MAX_LABEL_BYTES`] at a character
+    /// boundary: what a registration may hold, so that what `scan` or
+    /// `--introspect` records from a server is never refused later.
+    pub fn label(&mut self, text: Option<String>) -> Option<String> {
+        let mut text = text?;
+        if cut(&mut text, MAX_LABEL_BYTES) {
+            self.labels_cut += 1;
+        }
+        Some(text)
+    }
+
+    /// The capability names within [`MAX_LABEL_BYTES`]; a longer one is dropped,
+    /// not cut, as a cut name could be another capability's.
+    pub fn capabilities(&mut self, names: Vec<String>) -> Vec<String> {
+        let before = names.len();
+        let kept: Vec<String> = names
+            .into_iter()
+            .filter(|n| n.len() <= MAX_LABEL_BYTES)
+            .collect();
+        self.capabilities_dropped += before - kept.len();
+        kept
     }
 
     /// `"290000 tools dropped, 3 duplicate prompt names dropped"`; None when
@@ -350,8 +370,33 @@ impl Keeper {
                 MAX_TEXT_BYTES / 1024
             ));
         }
+        if self.labels_cut > 0 {
+            parts.push(format!(
+                "{} of the server's name and version cut to {MAX_LABEL_BYTES} bytes",
+                self.labels_cut
+            ));
+        }
+        if self.capabilities_dropped > 0 {
+            parts.push(format!(
+                "{} capabilities with names over {MAX_LABEL_BYTES} bytes dropped",
+                self.capabilities_dropped
+            ));
+        }
         (!parts.is_empty()).then(|| parts.join(", "))
     }
+}
+
+/// Cuts `text` to at most `max` bytes at a character boundary; whether it did.
+fn cut(text: &mut String, max: usize) -> bool {
+    if text.len() <= max {
+        return false;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    true
 }
 
 /// The length of `value` as compact JSON, counted without building the text.

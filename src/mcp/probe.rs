@@ -423,6 +423,9 @@ fn lists(
     report: &mut ProbeReport,
 ) -> Result<(), ProbeError> {
     let mut keep = Keeper::default();
+    report.server_name = keep.label(report.server_name.take());
+    report.server_version = keep.label(report.server_version.take());
+    report.capabilities = keep.capabilities(std::mem::take(&mut report.capabilities));
     if capabilities.contains_key("tools") {
         let unread = list(t, clock, era, "tools/list", "tools", &mut |item| {
             if let Some(tool) = keep.tool(tool_of(item)?) {

@@ -78,9 +78,22 @@ fn a_probe_keeps_at_most_ten_thousand_items_and_says_what_it_dropped() {
         "1 tools with names over 256 bytes dropped",
         "1 resources dropped (over 10000 items)",
         "1 descriptions cut to 64 KiB",
+        "2 of the server's name and version cut to 256 bytes",
+        "1 capabilities with names over 256 bytes dropped",
     ] {
         assert!(truncated.contains(part), "{part:?} in {truncated:?}");
     }
+    // The server's labels fit what a registration may hold, cut at a character.
+    let info = &entry["health"]["server_info"];
+    assert_eq!(info["name"], "n".repeat(255), "{info}");
+    assert_eq!(info["version"], "v".repeat(256), "{info}");
+    let capabilities = entry["capabilities"].as_array().expect("capabilities");
+    assert!(
+        capabilities
+            .iter()
+            .all(|c| c.as_str().is_some_and(|c| c.len() <= 256)),
+        "{capabilities:?}"
+    );
     // `health --probe` records the same, and shows it.
     let run = reg.run(&["health", "--probe", "--timeout", "60s", "--color", "never"]);
     assert!(

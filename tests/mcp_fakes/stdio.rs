@@ -176,6 +176,12 @@ def send(obj):
     sys.stdout.flush()
 
 def result_for(method, params, new):
+    if method == "initialize" and mode == "many-tools":
+        # A name and a version past the label cap (the cut falls inside the
+        # two-byte "é"), and a capability with a giant name.
+        return {"protocolVersion": "2025-06-18",
+                "capabilities": {"tools": {}, "resources": {}, "prompts": {}, "c" * 100000: {}},
+                "serverInfo": {"name": "n" * 255 + "\u00e9" * 10, "version": "v" * 100000}}, None
     if method == "initialize" and mode == "hostile-text":
         return {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
                 "serverInfo": {"name": "srv" + HOSTILE, "version": "1"}}, None
