@@ -6,7 +6,7 @@
     gen_registry.py --detect-layout FILE        print the layout FILE is written in
     gen_registry.py --print-expected N          print the known answers for size N
 
-The output is byte-for-byte what mcpreg itself writes (DESIGN.md section 2): schema 1,
+The output is byte-for-byte what mcpreg itself writes (README, "The registry file"): schema 1,
 entries sorted by id, every field present in mcpreg's order, maps with sorted keys
 (mcpreg keeps them in BTreeMaps), RFC 3339 UTC stamps with milliseconds, a trailing
 newline. That matters: mcpreg copies untouched entries back verbatim, so a file in

@@ -8,7 +8,7 @@
 //! the prefix again and send a new snapshot.
 
 use super::client::Client;
-use super::{B64, decode_key, int, parse_kv, prefix_end};
+use super::wire::{B64, decode_key, int, parse_kv, prefix_end};
 use crate::catalog::Timestamp;
 use crate::error::Result;
 use crate::store::{Event, Subscription, Wake};
