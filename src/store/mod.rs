@@ -11,6 +11,7 @@ pub mod external;
 pub mod file;
 mod fsio;
 mod layout;
+pub mod remote;
 mod strict;
 
 use crate::catalog::search::{Ranking, Search};
