@@ -11,7 +11,7 @@ impl Run for Sync {
         let dirs = Dirs::from_env().ok_or_else(|| {
             Error::usage("HOME", "not set: the clients' configs are found under it")
         })?;
-        let chosen = self.chosen()?;
+        let chosen = self.clients()?;
         let entries = ctx.store.find(&self.filters.query()?, ctx.now)?;
         let mut failed = false;
         for client in chosen {
@@ -45,24 +45,6 @@ impl Run for Sync {
 }
 
 impl Sync {
-    /// The clients of `--clients` (all of them without it), in the table's order.
-    fn chosen(&self) -> Result<Vec<&'static Client>> {
-        for name in &self.clients {
-            if clients::by_name(name).is_none() {
-                let known: Vec<&str> = clients::ALL.iter().map(|c| c.name).collect();
-                return Err(Error::usage(
-                    "--clients",
-                    format!("{name:?} is not a client (one of: {})", known.join(", ")),
-                ));
-            }
-        }
-        Ok(clients::ALL
-            .iter()
-            .copied()
-            .filter(|c| self.clients.is_empty() || self.clients.iter().any(|n| n == c.name))
-            .collect())
-    }
-
     /// `--dry-run`: the diff of what a sync would write, on stdout.
     fn preview(
         &self,

@@ -616,3 +616,19 @@ fn register_from_a_url_that_cannot_be_fetched_names_the_url() {
         assert!(reg.bytes().is_none(), "{base}: the registry was written");
     }
 }
+
+/// `export --namespace` is checked only for `--to server-json`, and after "no
+/// entry matched": an empty match exits 1 whatever the namespace, a match with a
+/// namespace that cannot start a server.json name exits 2 naming the flag.
+#[test]
+fn export_checks_the_namespace_after_the_match_and_names_the_flag() {
+    let reg = Reg::new();
+    let export = ["export", "--to", "server-json", "--namespace", "no dots/"];
+    reg.run(&export).code(1).stderr_has("no entry matched");
+    reg.register("files", &["--", "/bin/mcp-files"]);
+    reg.run(&export).code(2).stderr_has("--namespace: ");
+    assert!(
+        !reg.run(&export).stdout.contains('{'),
+        "a refused namespace still wrote server.json"
+    );
+}
