@@ -46,7 +46,7 @@ impl Run for Register {
 
 /// What is wrong with the servers `--from` names: a usage error, since `--from`
 /// pointed at them (a source that cannot be fetched is a runtime error instead).
-fn bad_from(from: &Path, why: String) -> Error {
+fn bad_from(from: &Path, why: &str) -> Error {
     Error::usage("--from", format!("{}: {why}", from.display()))
 }
 
@@ -56,7 +56,7 @@ const IMPORT_PARALLELISM: usize = 64;
 impl Register {
     /// `--from FILE|URL`: every server in it, all checked before any is written.
     fn register_from(&self, ctx: &mut Context, path: &Path) -> Result<Exit> {
-        let bad = |why: String| bad_from(path, why);
+        let bad = |why: String| bad_from(path, &why);
         let import = if self.reads_a_registry(path)? {
             self.read_registry(path)?
         } else {
@@ -106,11 +106,11 @@ impl Register {
     /// nothing. A page that cannot be fetched is a runtime error naming its URL
     /// ([`remote::get_page`]); one that says something wrong is `--from`'s.
     fn read_registry(&self, base: &Path) -> Result<interop::Import> {
-        let bad = |why: String| bad_from(base, why);
         /// A page larger than this is not a listing of servers.
         const PAGE_BYTES: u64 = 16 * 1024 * 1024;
         /// A registry that pages forever is broken, not large.
         const MAX_PAGES: usize = 10_000;
+        let bad = |why: String| bad_from(base, &why);
         let url = interop::registry_api::servers_url(&base.to_string_lossy());
         let mut import = interop::Import {
             kind: "registry API v0.1".into(),

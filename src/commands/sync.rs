@@ -5,6 +5,7 @@ use crate::cli::Sync;
 use crate::error::{Error, Result};
 use crate::interop::clients::{self, Client, Dirs};
 use crate::store::external;
+use std::fmt::Write as _;
 
 impl Run for Sync {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
@@ -110,9 +111,10 @@ fn write(
         ));
     }
     let left = report.as_ref().map(left_out).unwrap_or_default();
-    Ok(match changed {
-        true => format!("written {}{left}", path.display()),
-        false => format!("unchanged {}{left}", path.display()),
+    Ok(if changed {
+        format!("written {}{left}", path.display())
+    } else {
+        format!("unchanged {}{left}", path.display())
     })
 }
 
@@ -121,6 +123,8 @@ fn left_out(export: &clients::Export) -> String {
     export
         .skipped
         .iter()
-        .map(|(what, ids)| format!("; left out {what}: {}", ids.join(", ")))
-        .collect()
+        .fold(String::new(), |mut out, (what, ids)| {
+            let _ = write!(out, "; left out {what}: {}", ids.join(", "));
+            out
+        })
 }
