@@ -235,6 +235,8 @@ impl Spare {
 fn disconnect(socket: &Socket) -> bool {
     use std::os::fd::AsRawFd;
     let unspec = libc::sockaddr {
+        // AF_UNSPEC is 0: it fits any sa_family_t.
+        #[allow(clippy::cast_possible_truncation, reason = "AF_UNSPEC is 0")]
         sa_family: libc::AF_UNSPEC as libc::sa_family_t,
         sa_data: [0; 14],
     };
