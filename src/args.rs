@@ -16,8 +16,10 @@ use crate::catalog::registration::Registration;
 use crate::catalog::{
     Declaration, HealthState, Query, Timestamp, Transport, TransportKind, id, limits,
 };
-use crate::cli::{Declare, Filters, HealthFilter, Register, Scan};
+use crate::cli::{Declare, Export, Filters, HealthFilter, Register, Scan, Sync};
 use crate::error::{Error, Result};
+use crate::interop::clients::{self, Client};
+use crate::interop::server_json;
 use crate::scan::targets::{Block, Plan, Ports};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -200,6 +202,38 @@ impl Scan {
         let ports = Ports::parse(&self.ports).map_err(|e| Error::usage("--ports", e))?;
         Plan::new(blocks, ports, self.allow_large, self.allow_public)
             .map_err(|e| Error::usage(e.block, e.message))
+    }
+}
+
+impl Sync {
+    /// The clients of `--clients` (all of them without it), in the table's order;
+    /// a name that is no client is refused, listing the ones there are.
+    pub fn clients(&self) -> Result<Vec<&'static Client>> {
+        for name in &self.clients {
+            if clients::by_name(name).is_none() {
+                let known: Vec<&str> = clients::ALL.iter().map(|c| c.name).collect();
+                return Err(Error::usage(
+                    "--clients",
+                    format!("{name:?} is not a client (one of: {})", known.join(", ")),
+                ));
+            }
+        }
+        Ok(clients::ALL
+            .iter()
+            .copied()
+            .filter(|c| self.clients.is_empty() || self.clients.iter().any(|n| n == c.name))
+            .collect())
+    }
+}
+
+impl Export {
+    /// `--namespace`, checked as the first half of a server.json name. Only
+    /// `--to server-json` uses it, after "no entry matched" (exit 1) is settled.
+    pub fn namespace(&self) -> Result<&str> {
+        match server_json::name_problem(&format!("{}/x", self.namespace)) {
+            Some(why) => Err(Error::usage("--namespace", why)),
+            None => Ok(&self.namespace),
+        }
     }
 }
 

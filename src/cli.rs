@@ -1,5 +1,13 @@
 //! The command line, as clap derive definitions: the `///` comments are the help
 //! text, the man pages and the completions. README is the contract, ARCHITECTURE.md the layout.
+#![allow(
+    clippy::doc_markdown,
+    reason = "these `///` comments are the --help text and the man pages: backticks would show there"
+)]
+#![allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is a --flag of clap's derive, not a state machine"
+)]
 
 use crate::catalog::model::Auth;
 use crate::catalog::time;

@@ -2,7 +2,7 @@
 //!
 //! Data goes to stdout, buffered, through one writer per command; diagnostics go to
 //! stderr through `Ui`. Colour only when asked for or when stdout is a terminal and
-//! NO_COLOR is unset; JSON and YAML are the file format's own entry shape, so they
+//! `NO_COLOR` is unset; JSON and YAML are the file format's own entry shape, so they
 //! round-trip.
 //!
 //! What a server or a registry file says is data, not terminal control: every
@@ -255,9 +255,10 @@ impl Output {
                                 _ => format!("[{}]", a.name),
                             })
                             .collect();
-                        match args.is_empty() {
-                            true => p.name.clone(),
-                            false => format!("{}({})", p.name, args.join(", ")),
+                        if args.is_empty() {
+                            p.name.clone()
+                        } else {
+                            format!("{}({})", p.name, args.join(", "))
                         }
                     })
                     .collect(),
@@ -293,10 +294,10 @@ impl Output {
         if !header.is_empty() {
             table.set_header(header.to_vec());
         }
-        if !self.color {
-            table.force_no_tty();
-        } else {
+        if self.color {
             table.enforce_styling();
+        } else {
+            table.force_no_tty();
         }
         table
     }
@@ -358,7 +359,7 @@ impl Output {
             revents: 0,
         };
         // SAFETY: one valid pollfd, zero timeout.
-        let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+        let ready = unsafe { libc::poll(&raw mut fd, 1, 0) };
         ready > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
     }
 
@@ -392,14 +393,14 @@ fn pin_lines(e: &Entry) -> Vec<String> {
 fn tool_lines(t: &crate::catalog::model::Tool) -> Vec<String> {
     let mut head = t.name.clone();
     if let Some(title) = &t.title {
-        head.push_str(&format!(" ({title})"));
+        let _ = write!(head, " ({title})");
     }
     if let Some(d) = &t.description {
-        head.push_str(&format!(": {d}"));
+        let _ = write!(head, ": {d}");
     }
     let hints = t.hints();
     if !hints.is_empty() {
-        head.push_str(&format!(" [{}]", hints.join(", ")));
+        let _ = write!(head, " [{}]", hints.join(", "));
     }
     let mut out = vec![head];
     for p in t.parameters() {
@@ -408,7 +409,7 @@ fn tool_lines(t: &crate::catalog::model::Tool) -> Vec<String> {
             line.push_str(" required");
         }
         if let Some(d) = p.description {
-            line.push_str(&format!(" - {d}"));
+            let _ = write!(line, " - {d}");
         }
         out.push(line);
     }
@@ -464,7 +465,7 @@ fn best_tools(r: &Ranking) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     if r.tools.len() > SHOWN {
-        cell.push_str(&format!("\n+{} more", r.tools.len() - SHOWN));
+        let _ = write!(cell, "\n+{} more", r.tools.len() - SHOWN);
     }
     cell
 }

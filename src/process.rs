@@ -56,7 +56,9 @@ pub fn spawn_group(command: &mut Command, death_signal: Option<libc::c_int>) -> 
     let _ = death_signal;
     // The lock is held across the fork, so a sweep on another thread never sees
     // this child before it is known.
-    let mut spawned = SPAWNED.lock().unwrap_or_else(|p| p.into_inner());
+    let mut spawned = SPAWNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let child = command.spawn()?;
     spawned.get_or_insert_with(HashSet::new).insert(child.id());
     let pgid = i32::try_from(child.id()).unwrap_or(0);
@@ -138,7 +140,11 @@ impl Group {
 }
 
 fn forget(pid: u32) {
-    if let Some(set) = SPAWNED.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+    if let Some(set) = SPAWNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .as_mut()
+    {
         set.remove(&pid);
     }
 }
@@ -264,7 +270,9 @@ pub fn sweep_orphans(max: Duration) {
     let until = Instant::now() + max;
     loop {
         let orphans: Vec<i32> = {
-            let spawned = SPAWNED.lock().unwrap_or_else(|p| p.into_inner());
+            let spawned = SPAWNED
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let Some(children) = my_children() else {
                 return;
             };
@@ -287,7 +295,7 @@ pub fn sweep_orphans(max: Duration) {
             unsafe {
                 libc::kill(pid, libc::SIGKILL);
                 let mut status = 0;
-                libc::waitpid(pid, &mut status, 0);
+                libc::waitpid(pid, &raw mut status, 0);
             }
         }
     }

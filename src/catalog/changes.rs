@@ -175,7 +175,7 @@ mod tests {
                     cwd: None,
                 },
             ),
-            learned: Default::default(),
+            learned: std::collections::BTreeSet::default(),
             pins: None,
             registered_at: at,
             updated_at: at,

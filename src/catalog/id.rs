@@ -85,7 +85,7 @@ pub fn validate(id: &str) -> Result<(), String> {
 
 /// 64-bit FNV-1a: tiny, and unlike std's hashers its output is fixed forever,
 /// which a derived id needs across versions and machines. It is also several times
-/// faster than std's SipHash on short keys, which is why `find --query` keys its
+/// faster than std's `SipHash` on short keys, which is why `find --query` keys its
 /// table of words with it.
 pub struct Fnv1a(u64);
 

@@ -252,9 +252,10 @@ impl Transport {
         let folder = Path::new(cwd);
         let absolute = |word: &String, may: bool| {
             let p = Path::new(word);
-            match may && p.is_relative() && !word.is_empty() {
-                true => absolute_in(folder, p).to_string_lossy().into_owned(),
-                false => word.clone(),
+            if may && p.is_relative() && !word.is_empty() {
+                absolute_in(folder, p).to_string_lossy().into_owned()
+            } else {
+                word.clone()
             }
         };
         Some(Transport::Stdio {

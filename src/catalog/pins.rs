@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// What was pinned, and what a probe saw instead when that differs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,11 +56,12 @@ impl TryFrom<String> for ToolPin {
             && s.bytes()
                 .enumerate()
                 .all(|(i, b)| i == 64 || b.is_ascii_hexdigit() || b == b'-');
-        match well_formed {
-            true => Ok(ToolPin(s)),
-            false => Err(format!(
+        if well_formed {
+            Ok(ToolPin(s))
+        } else {
+            Err(format!(
                 "{s:?} is not a tool pin (64 hex digits, `:`, field digests)"
-            )),
+            ))
         }
     }
 }
@@ -161,8 +162,10 @@ fn write_canonical(v: &Value, out: &mut String) {
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 impl ToolPin {
@@ -200,10 +203,10 @@ impl Pins {
             .iter()
             .map(|t| (t.name.clone(), ToolPin::of(t)))
             .collect();
-        let lines: String = tools
-            .iter()
-            .map(|(name, pin)| format!("{name}:{}\n", pin.digest()))
-            .collect();
+        let lines = tools.iter().fold(String::new(), |mut lines, (name, pin)| {
+            let _ = writeln!(lines, "{name}:{}", pin.digest());
+            lines
+        });
         Pins {
             digest: sha256_hex(&lines),
             pinned_at: now,

@@ -306,9 +306,10 @@ impl Query {
     pub fn matches(&self, v: &EntryView<'_>, now: Timestamp) -> bool {
         let state = LeaseState::at(v.lease.as_ref().map(|l| l.expires_at), now);
         let health = HealthState::of(v.health.as_ref().map(|h| h.status));
-        let admitted: &[HealthState] = match self.health.is_empty() {
-            true => &HealthState::DEFAULT,
-            false => &self.health,
+        let admitted: &[HealthState] = if self.health.is_empty() {
+            &HealthState::DEFAULT
+        } else {
+            &self.health
         };
         self.status.admits(state.is_live())
             && admitted.contains(&health)

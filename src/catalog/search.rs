@@ -200,9 +200,10 @@ pub fn words(text: &str, mut each: impl FnMut(&str)) {
             }
         }
         // Most text is ASCII: skip the Unicode tables for it.
-        match c.is_ascii() {
-            true => word.push(c.to_ascii_lowercase()),
-            false => word.extend(c.to_lowercase()),
+        if c.is_ascii() {
+            word.push(c.to_ascii_lowercase());
+        } else {
+            word.extend(c.to_lowercase());
         }
         prev = Some(c);
     }
@@ -242,6 +243,8 @@ impl Analyzer {
         } else {
             let stem = self.stemmer.stem(word);
             match self.terms.iter().position(|t| *t == stem) {
+                // At most MAX_TERMS (32) terms are kept, so the index fits.
+                #[allow(clippy::cast_possible_truncation, reason = "i < MAX_TERMS = 32")]
                 Some(i) => Class::Term(i as u8),
                 None => Class::Other,
             }

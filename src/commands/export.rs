@@ -96,9 +96,7 @@ impl Export {
                 .warn(format_args!("export: no entry matched; nothing written"));
             return Ok(Exit::Negative);
         }
-        if let Some(why) = server_json::name_problem(&format!("{}/x", self.namespace)) {
-            return Err(Error::usage("--namespace", why));
-        }
+        let namespace = self.namespace()?;
         let make = |existing: Option<&str>| -> Result<Vec<u8>> {
             // Fields mcpreg does not write are kept from the document of the same name.
             let old = match (existing, &self.output) {
@@ -116,11 +114,7 @@ impl Export {
                 }
                 _ => Vec::new(),
             };
-            Ok(crate::interop::server_json_bytes(
-                entries,
-                &self.namespace,
-                &old,
-            ))
+            Ok(crate::interop::server_json_bytes(entries, namespace, &old))
         };
         match &self.output {
             Some(path) => {

@@ -27,7 +27,7 @@ The registry is left untouched.
 Exits with the status of the server it ran (128 + N when signal N ended it).
 "#;
 
-const FILES: &str = r#".SH FILES
+const FILES: &str = r".SH FILES
 .TP
 \fI$XDG_DATA_HOME/mcpreg/registry.json\fR
 The default registry (\fI~/.local/share/mcpreg/registry.json\fR when XDG_DATA_HOME is unset).
@@ -39,16 +39,16 @@ Shell scripts may hold it with flock(1) to exclude mcpreg.
 .TP
 \fI.<registry>.tmp\fR
 Temporary file of a write in progress; renamed over the registry, or removed by the next writer.
-"#;
+";
 
-const ENVIRONMENT: &str = r#".SH ENVIRONMENT
+const ENVIRONMENT: &str = r".SH ENVIRONMENT
 .TP
 \fBMCPREG_REGISTRY\fR, \fBMCPREG_FORMAT\fR, \fBMCPREG_COLOR\fR, \fBMCPREG_LOCK_TIMEOUT\fR
 Defaults for \fB--registry\fR, \fB--format\fR, \fB--color\fR and \fB--lock-timeout\fR.
 .TP
 \fBNO_COLOR\fR
 When set and not empty, no colour is used with \fB--color auto\fR.
-"#;
+";
 
 impl Man {
     pub fn generate(&self, out: &mut Output) -> Result<Exit> {

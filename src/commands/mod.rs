@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     Ok(exit)
 }
 
-/// TLS files and credentials for etcd: flags first, then MCPREG_ETCD_*, then
+/// TLS files and credentials for etcd: flags first, then `MCPREG_ETCD_*`, then
 /// etcdctl's own ETCDCTL_* so an operator's environment just works.
 fn etcd_access(g: &crate::cli::Global) -> store::EtcdAccess {
     let env_path = |ours: &str, etcdctl: &str| {

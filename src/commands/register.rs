@@ -8,7 +8,7 @@ use crate::cli::Register;
 use crate::error::{Error, Result};
 use crate::interop;
 use crate::mcp::{self, ProbeOptions};
-use crate::store::external;
+use crate::store::{external, remote};
 use std::path::Path;
 
 impl Run for Register {
@@ -44,15 +44,21 @@ impl Run for Register {
     }
 }
 
+/// What is wrong with the servers `--from` names: a usage error, since `--from`
+/// pointed at them (a source that cannot be fetched is a runtime error instead).
+fn bad_from(from: &Path, why: &str) -> Error {
+    Error::usage("--from", format!("{}: {why}", from.display()))
+}
+
 /// Servers of one `--from` file probed at once at most (`health --probe`'s default).
 const IMPORT_PARALLELISM: usize = 64;
 
 impl Register {
     /// `--from FILE|URL`: every server in it, all checked before any is written.
     fn register_from(&self, ctx: &mut Context, path: &Path) -> Result<Exit> {
-        let bad = |why: String| Error::usage("--from", format!("{}: {why}", path.display()));
+        let bad = |why: String| bad_from(path, &why);
         let import = if self.reads_a_registry(path)? {
-            self.read_registry(&path.to_string_lossy()).map_err(bad)?
+            self.read_registry(path)?
         } else {
             let text = external::read_text(path)?.ok_or_else(|| bad("no such file".into()))?;
             interop::import(path, &text).map_err(bad)?
@@ -95,14 +101,17 @@ impl Register {
         Ok(Exit::Success)
     }
 
-    /// Every page of a registry API v0.1 under `base`, read before anything is
-    /// written: one bad page, an error status or a timeout registers nothing.
-    fn read_registry(&self, base: &str) -> std::result::Result<interop::Import, String> {
+    /// Every page of a registry API v0.1 under the URL `base`, read before
+    /// anything is written: one bad page, an error status or a timeout registers
+    /// nothing. A page that cannot be fetched is a runtime error naming its URL
+    /// ([`remote::get_page`]); one that says something wrong is `--from`'s.
+    fn read_registry(&self, base: &Path) -> Result<interop::Import> {
         /// A page larger than this is not a listing of servers.
         const PAGE_BYTES: u64 = 16 * 1024 * 1024;
         /// A registry that pages forever is broken, not large.
         const MAX_PAGES: usize = 10_000;
-        let url = interop::registry_api::servers_url(base);
+        let bad = |why: String| bad_from(base, &why);
+        let url = interop::registry_api::servers_url(&base.to_string_lossy());
         let mut import = interop::Import {
             kind: "registry API v0.1".into(),
             ..interop::Import::default()
@@ -120,28 +129,29 @@ impl Register {
             if let Some(c) = &cursor {
                 query.push(("cursor", c));
             }
-            let text = crate::http_agent::get_text(&url, &query, self.timeout, PAGE_BYTES)
-                .map_err(|why| format!("page {page}: {why}"))?;
-            let next = interop::registry_api::read_page(&text, page, &mut import)?;
+            let text = remote::get_page(&url, &query, page, self.timeout, PAGE_BYTES)?;
+            let next = interop::registry_api::read_page(&text, page, &mut import).map_err(bad)?;
             match next {
                 None => {
                     if import.registrations.is_empty() {
-                        return Err(match import.warnings.last() {
+                        return Err(bad(match import.warnings.last() {
                             Some(w) => format!("no server to register ({w})"),
                             None => "no server to register: the registry listed none".into(),
-                        });
+                        }));
                     }
                     return Ok(import);
                 }
                 Some(c) if !seen.insert(c.clone()) => {
-                    return Err(format!(
+                    return Err(bad(format!(
                         "page {page}: nextCursor {c:?} came before: the pages loop"
-                    ));
+                    )));
                 }
                 Some(c) => cursor = Some(c),
             }
         }
-        Err(format!("more than {MAX_PAGES} pages: not read to the end"))
+        Err(bad(format!(
+            "more than {MAX_PAGES} pages: not read to the end"
+        )))
     }
 
     /// `--from FILE --introspect`: probes every imported server at once, before

@@ -5,13 +5,14 @@ use crate::cli::Sync;
 use crate::error::{Error, Result};
 use crate::interop::clients::{self, Client, Dirs};
 use crate::store::external;
+use std::fmt::Write as _;
 
 impl Run for Sync {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let dirs = Dirs::from_env().ok_or_else(|| {
             Error::usage("HOME", "not set: the clients' configs are found under it")
         })?;
-        let chosen = self.chosen()?;
+        let chosen = self.clients()?;
         let entries = ctx.store.find(&self.filters.query()?, ctx.now)?;
         let mut failed = false;
         for client in chosen {
@@ -45,24 +46,6 @@ impl Run for Sync {
 }
 
 impl Sync {
-    /// The clients of `--clients` (all of them without it), in the table's order.
-    fn chosen(&self) -> Result<Vec<&'static Client>> {
-        for name in &self.clients {
-            if clients::by_name(name).is_none() {
-                let known: Vec<&str> = clients::ALL.iter().map(|c| c.name).collect();
-                return Err(Error::usage(
-                    "--clients",
-                    format!("{name:?} is not a client (one of: {})", known.join(", ")),
-                ));
-            }
-        }
-        Ok(clients::ALL
-            .iter()
-            .copied()
-            .filter(|c| self.clients.is_empty() || self.clients.iter().any(|n| n == c.name))
-            .collect())
-    }
-
     /// `--dry-run`: the diff of what a sync would write, on stdout.
     fn preview(
         &self,
@@ -128,9 +111,10 @@ fn write(
         ));
     }
     let left = report.as_ref().map(left_out).unwrap_or_default();
-    Ok(match changed {
-        true => format!("written {}{left}", path.display()),
-        false => format!("unchanged {}{left}", path.display()),
+    Ok(if changed {
+        format!("written {}{left}", path.display())
+    } else {
+        format!("unchanged {}{left}", path.display())
     })
 }
 
@@ -139,6 +123,8 @@ fn left_out(export: &clients::Export) -> String {
     export
         .skipped
         .iter()
-        .map(|(what, ids)| format!("; left out {what}: {}", ids.join(", ")))
-        .collect()
+        .fold(String::new(), |mut out, (what, ids)| {
+            let _ = write!(out, "; left out {what}: {}", ids.join(", "));
+            out
+        })
 }

@@ -63,9 +63,10 @@ impl Run for Watch {
         loop {
             // On etcd a lease that runs out removes its entry, which the stream
             // reports: the clock tells nothing and an idle tick reads nothing.
-            let wait = match by_removal {
-                true => IDLE_TICK,
-                false => until_next_expiry(&seen, seen_at).map_or(IDLE_TICK, |d| d.min(IDLE_TICK)),
+            let wait = if by_removal {
+                IDLE_TICK
+            } else {
+                until_next_expiry(&seen, seen_at).map_or(IDLE_TICK, |d| d.min(IDLE_TICK))
             };
             let next = match pending.pop_front() {
                 Some(wake) => Ok(wake),
@@ -242,7 +243,7 @@ impl Watch {
                 }
                 OutputFormat::Ids => {
                     ctx.out
-                        .line(format_args!("{} {}", change.kind.name(), e.id))?
+                        .line(format_args!("{} {}", change.kind.name(), e.id))?;
                 }
                 OutputFormat::Table => {
                     let detail = if change.fields.is_empty() {
@@ -282,7 +283,7 @@ impl Watch {
     }
 
     /// Holds a batch back until no wake came for `--debounce` (at most
-    /// MAX_BATCH_DELAY); returns the wakes gathered, to be applied before the
+    /// `MAX_BATCH_DELAY`); returns the wakes gathered, to be applied before the
     /// command runs, or None when asked to stop.
     fn gather(&self, rx: &Receiver<Wake>) -> Result<Option<Vec<Wake>>> {
         let started = Instant::now();

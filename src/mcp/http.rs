@@ -50,7 +50,7 @@ impl Client {
                     reason: e.to_string(),
                 })?;
         match uri.scheme_str() {
-            Some("http") | Some("https") => {}
+            Some("http" | "https") => {}
             _ => {
                 return Err(ProbeError::BadUrl {
                     url: url.to_string(),

@@ -288,7 +288,7 @@ pub fn classify(value: Value) -> Result<Incoming, FramingError> {
     }
 }
 
-/// serde_json's Display is "MESSAGE at line L column C"; keep MESSAGE.
+/// `serde_json`'s Display is "MESSAGE at line L column C"; keep MESSAGE.
 pub fn strip_position(e: &serde_json::Error) -> String {
     let s = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
@@ -343,8 +343,8 @@ mod tests {
         let bad: &[&[u8]] = &[
             br#"{"jsonrpc":"1.0","id":1,"result":1}"#,
             br#"{"id":1,"result":1}"#,
-            br#"[1]"#,
-            br#"[]"#,
+            br"[1]",
+            br"[]",
             br#""hello""#,
             br#"{"jsonrpc":"2.0","id":1}"#,
             br#"{"jsonrpc":"2.0","id":1,"result":1,"error":{"code":1,"message":"x"}}"#,

@@ -207,7 +207,10 @@ impl Transport for LegacySse {
 /// Resolve the `endpoint` event's URI against the GET URL; same origin only.
 fn resolve_endpoint(base: &Uri, endpoint: &str) -> Result<String, ProbeError> {
     let scheme = base.scheme_str().unwrap_or("http");
-    let authority = base.authority().map(|a| a.as_str()).unwrap_or_default();
+    let authority = base
+        .authority()
+        .map(ureq::http::uri::Authority::as_str)
+        .unwrap_or_default();
     let origin = format!("{scheme}://{authority}");
     let resolved = if endpoint.contains("://") {
         endpoint.to_string()

@@ -437,7 +437,7 @@ fn lists(
     }
     if capabilities.contains_key("resources") {
         let unread = list(t, clock, era, "resources/list", "resources", &mut |item| {
-            if let Some(resource) = keep.resource(resource_of(item, "uri", "resources/list")?) {
+            if let Some(resource) = keep.resource(resource_of(&item, "uri", "resources/list")?) {
                 report.resources.push(resource);
             }
             Ok(())
@@ -452,7 +452,7 @@ fn lists(
             "resources/templates/list",
             "resourceTemplates",
             &mut |item| {
-                let template = resource_of(item, "uriTemplate", "resources/templates/list")?;
+                let template = resource_of(&item, "uriTemplate", "resources/templates/list")?;
                 if let Some(template) = keep.resource(template) {
                     report.resources.push(template);
                 }
@@ -467,7 +467,7 @@ fn lists(
     }
     if capabilities.contains_key("prompts") {
         let unread = list(t, clock, era, "prompts/list", "prompts", &mut |item| {
-            if let Some(prompt) = keep.prompt(prompt_of(item)?) {
+            if let Some(prompt) = keep.prompt(prompt_of(&item)?) {
                 report.prompts.push(prompt);
             }
             Ok(())
@@ -509,16 +509,16 @@ fn tool_of(item: Value) -> Result<Tool, ProbeError> {
     })
 }
 
-fn resource_of(item: Value, uri_key: &str, method: &str) -> Result<Resource, ProbeError> {
+fn resource_of(item: &Value, uri_key: &str, method: &str) -> Result<Resource, ProbeError> {
     Ok(Resource {
-        uri: required_str(&item, uri_key, method)?,
-        name: optional_str(&item, "name"),
-        description: optional_str(&item, "description"),
-        mime_type: optional_str(&item, "mimeType"),
+        uri: required_str(item, uri_key, method)?,
+        name: optional_str(item, "name"),
+        description: optional_str(item, "description"),
+        mime_type: optional_str(item, "mimeType"),
     })
 }
 
-fn prompt_of(item: Value) -> Result<Prompt, ProbeError> {
+fn prompt_of(item: &Value) -> Result<Prompt, ProbeError> {
     let arguments = match item.get("arguments") {
         Some(Value::Array(args)) => args
             .iter()
@@ -533,8 +533,8 @@ fn prompt_of(item: Value) -> Result<Prompt, ProbeError> {
         _ => Vec::new(),
     };
     Ok(Prompt {
-        name: required_str(&item, "name", "prompts/list")?,
-        description: optional_str(&item, "description"),
+        name: required_str(item, "name", "prompts/list")?,
+        description: optional_str(item, "description"),
         arguments,
     })
 }

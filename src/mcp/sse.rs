@@ -270,9 +270,7 @@ mod tests {
         struct ThenPanic(Vec<u8>, bool);
         impl Read for ThenPanic {
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                if self.1 {
-                    panic!("read past the dispatch point");
-                }
+                assert!(!self.1, "read past the dispatch point");
                 self.1 = true;
                 buf[..self.0.len()].copy_from_slice(&self.0);
                 Ok(self.0.len())
@@ -283,7 +281,7 @@ mod tests {
         assert_eq!(d.next_event().unwrap(), Some(ev("message", "x", None)));
     }
 
-    /// A BufRead that hands out the input in chunks of the given sizes.
+    /// A `BufRead` that hands out the input in chunks of the given sizes.
     struct Chunked {
         data: Vec<u8>,
         pos: usize,

@@ -135,9 +135,8 @@ impl StdioTransport {
     fn send(&mut self, msg: &Value, waiting_for: &str) -> Result<(), ProbeError> {
         let mut line = serde_json::to_vec(msg).expect("a JSON value serializes");
         line.push(b'\n');
-        let stdin = match self.stdin.as_mut() {
-            Some(s) => s,
-            None => return Err(self.gone(waiting_for)),
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(self.gone(waiting_for));
         };
         match stdin.write_all(&line).and_then(|()| stdin.flush()) {
             Ok(()) => Ok(()),

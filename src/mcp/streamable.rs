@@ -4,10 +4,10 @@
 //! either one JSON body or an SSE stream in which the server may first send
 //! notifications and requests of its own; we read events until the response
 //! with our id arrives and skip the rest (server requests are answered as on
-//! every transport, `transport::answer_to`, each answer POSTed back, best
+//! every transport, `transport::answer_to`, each answer `POST`ed back, best
 //! effort). The `Mcp-Session-Id` of the
 //! `initialize` reply is echoed on every later request and the session is
-//! DELETEd on drop (best effort, at most one second). Once a version is settled
+//! `DELETE`d on drop (best effort, at most one second). Once a version is settled
 //! it is sent as `MCP-Protocol-Version`; in the new era every request also
 //! carries `Mcp-Method`. The HTTP rules are `http`'s.
 

@@ -94,7 +94,7 @@ fn assert_gone(pid: i32) {
             .unwrap();
         assert_ne!(
             ppid,
-            std::process::id() as i32,
+            i32::try_from(std::process::id()).expect("a pid fits an i32"),
             "our own child {pid} was not reaped"
         );
     }

@@ -8,8 +8,8 @@
 //! a timeout costs O(1).
 //!
 //! The fast path needs no event at all: right after `connect` says
-//! EINPROGRESS the loop reads SO_ERROR, and on loopback (and often on a LAN)
-//! the RST or SYN-ACK has already been processed by then: ECONNREFUSED means
+//! `EINPROGRESS` the loop reads `SO_ERROR`, and on loopback (and often on a LAN)
+//! the RST or SYN-ACK has already been processed by then: `ECONNREFUSED` means
 //! closed, a peer address means open. Only the rest goes to the poller.
 //!
 //! A refused connect leaves a socket that can connect again once its
@@ -17,8 +17,8 @@
 //! and closing a socket per probe was a third of the kernel's work, so each
 //! loop keeps such sockets for its next probes.
 //!
-//! An open port is closed again with SO_LINGER 0 (an RST instead of a FIN,
-//! so neither side keeps a TIME_WAIT entry), after checking it is not a
+//! An open port is closed again with `SO_LINGER` 0 (an RST instead of a FIN,
+//! so neither side keeps a `TIME_WAIT` entry), after checking it is not a
 //! self-connect: a connect to 127.0.0.1:P whose kernel-chosen source port is
 //! also P "succeeds" by TCP simultaneous open with nobody listening.
 
@@ -102,23 +102,31 @@ pub fn sweep(plan: &Plan, opts: &Options, progress: &Progress) -> io::Result<Vec
                     progress,
                 };
                 match run_loop(&work, share, opts.timeout) {
-                    Ok(found) => open.lock().unwrap_or_else(|p| p.into_inner()).extend(found),
+                    Ok(found) => open
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .extend(found),
                     Err(e) => {
                         // Stop the other loops from claiming more.
                         next.store(u64::MAX, Ordering::Relaxed);
                         failure
                             .lock()
-                            .unwrap_or_else(|p| p.into_inner())
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
                             .get_or_insert(e);
                     }
                 }
             });
         }
     });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    if let Some(e) = failure
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         return Err(e);
     }
-    let mut open = open.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut open = open
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     open.sort_unstable_by_key(|a| (a.ip(), a.port()));
     open.dedup();
     Ok(open)
@@ -164,7 +172,7 @@ enum Outcome {
     Busy(io::Error),
 }
 
-/// Classifies a socket whose connect has started: SO_ERROR, then whether it
+/// Classifies a socket whose connect has started: `SO_ERROR`, then whether it
 /// has a peer.
 fn settle(socket: &Socket, target: SocketAddr) -> io::Result<Outcome> {
     if socket.take_error()?.is_some() {
@@ -178,7 +186,7 @@ fn settle(socket: &Socket, target: SocketAddr) -> io::Result<Outcome> {
 }
 
 /// An established connection: open, unless it is a self-connect. Arms
-/// SO_LINGER 0 so that closing it sends an RST.
+/// `SO_LINGER` 0 so that closing it sends an RST.
 fn connected(socket: &Socket, target: SocketAddr) -> Outcome {
     let _ = socket.set_linger(Some(Duration::ZERO));
     let local = socket.local_addr().ok().and_then(|a| a.as_socket());
@@ -227,6 +235,8 @@ impl Spare {
 fn disconnect(socket: &Socket) -> bool {
     use std::os::fd::AsRawFd;
     let unspec = libc::sockaddr {
+        // AF_UNSPEC is 0: it fits any sa_family_t.
+        #[allow(clippy::cast_possible_truncation, reason = "AF_UNSPEC is 0")]
         sa_family: libc::AF_UNSPEC as libc::sa_family_t,
         sa_data: [0; 14],
     };

@@ -4,12 +4,12 @@
 //! The folder a file lives in may be writable by someone else (a shared /tmp, a
 //! project checkout), so nothing here trusts a name to stay what it was:
 //!
-//! - A temp file is created with O_EXCL (which never follows a symlink) under an
+//! - A temp file is created with `O_EXCL` (which never follows a symlink) under an
 //!   unpredictable name in the target's folder, so a planted `.<file>.tmp` link
 //!   cannot redirect the write; it is removed again when the write fails.
 //! - Only regular files are read or replaced. A device, FIFO, socket or folder at
 //!   the path is refused before anything is opened for writing, and files are
-//!   opened with O_NONBLOCK so a FIFO cannot stall a read.
+//!   opened with `O_NONBLOCK` so a FIFO cannot stall a read.
 //! - A symlink to a regular file is written through, the way editors do: the link
 //!   stays a link and both names keep meaning one file (and one lock).
 //! - Reads are bounded: a file larger than [`max_file_bytes`] is refused, and so is
@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 /// replaces: registries and client configs hold commands, environments and tokens.
 pub const SECRET_FILE_MODE: u32 = 0o600;
 
-/// The largest file read when MCPREG_MAX_FILE_BYTES does not say otherwise.
+/// The largest file read when `MCPREG_MAX_FILE_BYTES` does not say otherwise.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// The environment variable that overrides [`DEFAULT_MAX_FILE_BYTES`].
@@ -36,7 +36,7 @@ pub const MAX_FILE_BYTES_VAR: &str = "MCPREG_MAX_FILE_BYTES";
 /// How many symlinks [`resolve`] follows before giving up, as the kernel does.
 const MAX_LINKS: usize = 40;
 
-/// The size cap of every file read: MCPREG_MAX_FILE_BYTES, or 64 MiB.
+/// The size cap of every file read: `MCPREG_MAX_FILE_BYTES`, or 64 MiB.
 pub fn max_file_bytes() -> Result<u64> {
     match std::env::var(MAX_FILE_BYTES_VAR) {
         Err(std::env::VarError::NotPresent) => Ok(DEFAULT_MAX_FILE_BYTES),
@@ -225,7 +225,7 @@ pub fn remove_stale_temps(path: &Path) -> Result<()> {
         let name = entry.file_name();
         let bytes = name.as_encoded_bytes();
         let ours = bytes.starts_with(prefix) && bytes.ends_with(TEMP_SUFFIX.as_bytes());
-        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(true);
+        let is_dir = entry.file_type().map_or(true, |t| t.is_dir());
         if ours && !is_dir {
             match fs::remove_file(entry.path()) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => {
@@ -240,7 +240,7 @@ pub fn remove_stale_temps(path: &Path) -> Result<()> {
 
 /// Replaces the regular file `path` (or creates it) with `bytes` so that a reader
 /// sees the whole old or the whole new file: a fresh temp file in the same folder
-/// (O_EXCL, unpredictable name), fsync, rename over `path`, fsync the folder. The
+/// (`O_EXCL`, unpredictable name), fsync, rename over `path`, fsync the folder. The
 /// new file gets the old file's mode narrowed to at most 0600, or 0600. A failed write
 /// removes its temp file. The caller has [`resolve`]d `path` and holds the lock
 /// that excludes other writers.

@@ -11,6 +11,7 @@ pub mod external;
 pub mod file;
 mod fsio;
 mod layout;
+pub mod remote;
 pub(crate) mod strict;
 
 use crate::catalog::search::{Ranking, Search};

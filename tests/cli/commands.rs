@@ -566,3 +566,69 @@ fn find_sees_tools_spelled_with_json_escapes_in_a_hand_edited_file() {
     reg.run(&["find", "--tool", "write_file", "--format", "ids"])
         .ok();
 }
+
+/// A registry API that cannot be fetched is a runtime failure naming the URL it
+/// asked (exit 2, the registry untouched), not a misused `--from`: a port bound but
+/// never listening refuses at once, and a server that answers 500 is an HTTP error.
+#[test]
+fn register_from_a_url_that_cannot_be_fetched_names_the_url() {
+    use std::io::{BufRead, BufReader, Write};
+    // Bound and held, never listening: every connection is refused while it lives.
+    let refusing =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    refusing
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .expect("a loopback port");
+    let refused = refusing.local_addr().unwrap().as_socket().unwrap();
+    let failing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let erring = failing.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in failing.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 && !line.ends_with("\r\n\r\n") {}
+            let body = "{\"error\": \"down\"}";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 500 X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    for (addr, why) in [(refused, "page 1: "), (erring, "page 1: HTTP 500")] {
+        let reg = Reg::new();
+        let base = format!("http://{addr}");
+        let run = reg
+            .run(&["register", "--from", &base, "--timeout", "60s"])
+            .code(2)
+            .stderr_has(&format!("{base}/v0.1/servers: {why}"));
+        assert!(
+            !run.stderr.contains("--from:"),
+            "a fetch failure blamed the flag: {}",
+            run.stderr
+        );
+        assert!(reg.bytes().is_none(), "{base}: the registry was written");
+    }
+}
+
+/// `export --namespace` is checked only for `--to server-json`, and after "no
+/// entry matched": an empty match exits 1 whatever the namespace, a match with a
+/// namespace that cannot start a server.json name exits 2 naming the flag.
+#[test]
+fn export_checks_the_namespace_after_the_match_and_names_the_flag() {
+    let reg = Reg::new();
+    let export = ["export", "--to", "server-json", "--namespace", "no dots/"];
+    reg.run(&export).code(1).stderr_has("no entry matched");
+    reg.register("files", &["--", "/bin/mcp-files"]);
+    reg.run(&export).code(2).stderr_has("--namespace: ");
+    assert!(
+        !reg.run(&export).stdout.contains('{'),
+        "a refused namespace still wrote server.json"
+    );
+}

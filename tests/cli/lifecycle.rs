@@ -47,8 +47,7 @@ impl Guard {
     }
 
     pub(crate) fn signal(&self, signal: i32) {
-        // SAFETY: kill has no memory preconditions.
-        assert_eq!(unsafe { libc::kill(self.0.id() as i32, signal) }, 0);
+        assert_eq!(crate::support::kill(&self.0, signal), 0);
     }
 
     pub(crate) fn wait(&mut self, limit: Duration) -> ExitStatus {

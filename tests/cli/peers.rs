@@ -1,7 +1,7 @@
 //! Real peers: the official reference server `@modelcontextprotocol/server-everything`
 //! in its stdio, streamableHttp and sse modes. `scripts/test` installs it into
 //! `.peers/`; plain `cargo test` skips these tests with a printed reason when it is
-//! absent, unless MCPREG_REQUIRE_PEERS=1, where a missing peer fails the run.
+//! absent, unless `MCPREG_REQUIRE_PEERS=1`, where a missing peer fails the run.
 
 use crate::support::Reg;
 use std::path::PathBuf;
@@ -27,7 +27,7 @@ pub fn server_everything() -> Option<PathBuf> {
 }
 
 /// Says why a peer test does not run, and returns None; under
-/// MCPREG_REQUIRE_PEERS=1 a missing peer fails the test instead.
+/// `MCPREG_REQUIRE_PEERS=1` a missing peer fails the test instead.
 pub fn skipped<T>(why: &str) -> Option<T> {
     assert!(
         std::env::var("MCPREG_REQUIRE_PEERS").as_deref() != Ok("1"),
@@ -341,8 +341,7 @@ fn run_records_the_python_sdk_sse_server_as_sse() {
         .find(|line| line.starts_with("py-run-") && !line.contains(' '))
         .unwrap_or_default();
     let entry = (!id.is_empty()).then(|| reg.entry(&id));
-    // SAFETY: kill has no memory preconditions.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    crate::support::kill(&child, libc::SIGTERM);
     let out = child.wait_with_output().unwrap();
     let entry = entry.unwrap_or_else(|| {
         panic!(
@@ -355,7 +354,7 @@ fn run_records_the_python_sdk_sse_server_as_sse() {
     assert!(reg.ids().is_empty(), "run left its entry behind");
 }
 
-/// `mcp-server-time` from PyPI, a 2026-07-28 server over stdio: its own name.
+/// `mcp-server-time` from the Python Package Index, a 2026-07-28 server over stdio: its own name.
 #[test]
 fn mcp_server_time_is_named_by_its_result_meta() {
     let Some((python, _)) = python_sdk() else {

@@ -377,7 +377,7 @@ fn stdio_probes_refuse_a_registry_others_could_have_written() {
     register_stdio(&reg, "fs", Behaviour::GoodOld, Some(&pidfile));
     let original = reg.bytes();
     let set_mode = |p: &Path, mode| {
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
     };
 
     set_mode(&reg.path, 0o664);

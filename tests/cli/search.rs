@@ -8,7 +8,7 @@
 use crate::peers;
 use crate::support::{Reg, Rng};
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The real servers of the corpus: name, and the command that starts it (stdio).
@@ -52,9 +52,10 @@ fn real_servers(allowed_dir: &str) -> Option<Vec<(&'static str, Vec<String>)>> {
             ));
         }
         let path = path.to_string_lossy().into_owned();
-        let argv = match path.ends_with(".js") {
-            true => [vec!["node".to_owned(), path], args].concat(),
-            false => [vec![path], args].concat(),
+        let argv = if Path::new(&path).extension().is_some_and(|e| e == "js") {
+            [vec!["node".to_owned(), path], args].concat()
+        } else {
+            [vec![path], args].concat()
         };
         commands.push((name, argv));
     }
@@ -138,13 +139,13 @@ const DOMAINS: &[&str] = &[
 ];
 
 fn distractor(i: usize, rng: &mut Rng) -> Value {
-    let domain = DOMAINS[rng.below(DOMAINS.len() as u64) as usize];
-    let count = 1 + rng.below(14) as usize;
+    let domain = DOMAINS[rng.index(DOMAINS.len())];
+    let count = 1 + rng.index(14);
     let mut names = std::collections::BTreeSet::new();
     let mut tools = Vec::new();
     while tools.len() < count {
-        let (verb, verb_text) = VERBS[rng.below(VERBS.len() as u64) as usize];
-        let (object, object_text) = OBJECTS[rng.below(OBJECTS.len() as u64) as usize];
+        let (verb, verb_text) = VERBS[rng.index(VERBS.len())];
+        let (object, object_text) = OBJECTS[rng.index(OBJECTS.len())];
         let name = format!("{verb}_{object}");
         if names.insert(name.clone()) {
             tools.push(json!({

@@ -212,7 +212,7 @@ pub fn ids_of(doc: &serde_json::Value) -> Vec<String> {
 }
 
 /// Pseudo-random numbers for test schedules. The seed is printed, and taken from
-/// MCPREG_TEST_SEED when that is set, so a failing schedule can be replayed:
+/// `MCPREG_TEST_SEED` when that is set, so a failing schedule can be replayed:
 /// `MCPREG_TEST_SEED=1234 cargo test --test cli NAME -- --exact --nocapture`.
 pub struct Rng(u64);
 
@@ -237,6 +237,12 @@ impl Rng {
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
+    }
+
+    /// A position in a list of `len` items (0 when it is empty).
+    pub fn index(&mut self, len: usize) -> usize {
+        let len = u64::try_from(len).expect("a length fits 64 bits");
+        usize::try_from(self.below(len)).expect("below a usize length")
     }
 }
 
@@ -294,4 +300,12 @@ pub fn command_time() -> Duration {
             .map(|_| timed(|| reg.run(&["list"]).ok()).1)
             .collect(),
     )
+}
+
+/// Sends `signal` to the child `child`, returning what kill(2) returns.
+pub fn kill(child: &std::process::Child, signal: i32) -> i32 {
+    // A pid is below the kernel's pid_max (at most 2^22), so it fits a pid_t.
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits a pid_t");
+    // SAFETY: kill has no memory preconditions.
+    unsafe { libc::kill(pid, signal) }
 }

@@ -92,7 +92,7 @@ impl Watcher {
 
     /// Ends the watch with SIGTERM; it must exit 0 and say nothing on stderr.
     pub fn stop(mut self) -> String {
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        crate::support::kill(&self.child, libc::SIGTERM);
         let status = self.child.wait().unwrap();
         assert_eq!(
             status.code(),
@@ -162,9 +162,10 @@ fn a_lease_running_out_is_an_event_without_any_write(reg: &Reg) {
     // On etcd the expiry is etcd's own: its lessor looks for expired leases
     // every 500 ms and revokes them at a bounded rate, in a process that shares
     // the loaded CPU, so it gets a few more seconds.
-    let etcd_slack = match reg.is_file() {
-        true => Duration::ZERO,
-        false => Duration::from_secs(3) + seen * 2,
+    let etcd_slack = if reg.is_file() {
+        Duration::ZERO
+    } else {
+        Duration::from_secs(3) + seen * 2
     };
     let bound = ttl + Duration::from_millis(1500) + seen * 2 + etcd_slack;
     let took = registered.elapsed();
@@ -275,7 +276,7 @@ fn exec_runs_once_per_batch_and_never_two_at_once() {
     // The watch runs the command once at start, after subscribing: from then on
     // every change is seen.
     eventually("the first run", || lines().len() == 2);
-    let (_, burst) = timed(|| {
+    let ((), burst) = timed(|| {
         for i in 0..100 {
             reg.register(&format!("burst{i}"), &[]);
         }
@@ -292,7 +293,7 @@ fn exec_runs_once_per_batch_and_never_two_at_once() {
         }
         last.0.len() >= 4 && last.0.len() % 2 == 0 && last.1.elapsed() >= settle
     });
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    crate::support::kill(&child, libc::SIGTERM);
     let status = child.wait().unwrap();
     assert!(status.success());
     let lines = lines();
@@ -427,7 +428,7 @@ fn watch_exec_export_keeps_a_client_config_live() {
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok())
                 .unwrap_or_default();
-            let n = doc["servers"].as_object().map_or(0, |s| s.len());
+            let n = doc["servers"].as_object().map_or(0, serde_json::Map::len);
             if n == want {
                 return doc;
             }
@@ -442,6 +443,6 @@ fn watch_exec_export_keeps_a_client_config_live() {
     reg.register("second", &["--tag", "team-a"]);
     let doc = servers(2);
     assert!(doc["servers"]["second"].is_object(), "{doc}");
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    crate::support::kill(&child, libc::SIGTERM);
     assert!(child.wait().unwrap().success());
 }

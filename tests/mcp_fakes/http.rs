@@ -7,6 +7,7 @@
 use super::brain::{Brain, FakeEra, NEW_VERSION};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -180,7 +181,7 @@ fn respond(mut conn: &TcpStream, status: &str, headers: &[(&str, String)], body:
         body.len()
     );
     for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        let _ = write!(head, "{k}: {v}\r\n");
     }
     head.push_str("\r\n");
     let _ = conn.write_all(head.as_bytes());
@@ -200,7 +201,7 @@ fn sse_head(mut conn: &TcpStream, headers: &[(&str, String)]) -> bool {
         "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n",
     );
     for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        let _ = write!(head, "{k}: {v}\r\n");
     }
     head.push_str("\r\n");
     conn.write_all(head.as_bytes()).is_ok()
@@ -209,10 +210,10 @@ fn sse_head(mut conn: &TcpStream, headers: &[(&str, String)]) -> bool {
 fn sse_event(mut conn: &TcpStream, event: Option<&str>, data: &str) -> bool {
     let mut s = String::new();
     if let Some(e) = event {
-        s.push_str(&format!("event: {e}\n"));
+        let _ = writeln!(s, "event: {e}");
     }
     for line in data.split('\n') {
-        s.push_str(&format!("data: {line}\n"));
+        let _ = writeln!(s, "data: {line}");
     }
     s.push('\n');
     conn.write_all(s.as_bytes()).is_ok() && conn.flush().is_ok()
@@ -288,7 +289,7 @@ fn handle(conn: TcpStream, shared: &Shared) {
             b"{this is not json",
         ),
         HttpFake::JsonRpcError => {
-            json_reply(&conn, "200 OK", &[], &jsonrpc_error(id, -32603, "boom"))
+            json_reply(&conn, "200 OK", &[], &jsonrpc_error(id, -32603, "boom"));
         }
         HttpFake::EndlessSse => {
             if !sse_head(&conn, &[]) {
@@ -310,26 +311,26 @@ fn handle(conn: TcpStream, shared: &Shared) {
                 let body = json!({"jsonrpc": "2.0", "id": id, "error": {
                     "code": -32022, "message": "Unsupported protocol version",
                     "data": {"supported": supported, "requested": NEW_VERSION}}});
-                json_reply(&conn, "400 Bad Request", &[], &body)
+                json_reply(&conn, "400 Bad Request", &[], &body);
             } else {
                 json_reply(
                     &conn,
                     "200 OK",
                     &[],
                     &jsonrpc_error(id, -32601, "Method not found"),
-                )
+                );
             }
         }
         HttpFake::RequireAuth => {
             if req.header("authorization") == Some("Bearer secret") {
-                streamable(&conn, shared, &req, &msg, FakeEra::Old, false)
+                streamable(&conn, shared, &req, &msg, FakeEra::Old, false);
             } else {
                 respond(
                     &conn,
                     "401 Unauthorized",
                     &[("WWW-Authenticate", "Bearer".into())],
                     b"",
-                )
+                );
             }
         }
         HttpFake::Redirect => respond(
@@ -361,9 +362,9 @@ fn streamable(
                 .as_ref()
                 .is_some_and(|s| shared.sessions.lock().unwrap().remove(s).is_some());
             return if known {
-                respond(conn, "200 OK", &[], b"")
+                respond(conn, "200 OK", &[], b"");
             } else {
-                respond(conn, "404 Not Found", &[], b"")
+                respond(conn, "404 Not Found", &[], b"");
             };
         }
         _ => {

@@ -21,13 +21,13 @@ pub enum Behaviour {
     GoodOld,
     /// discover era (2026-07-28), `_meta` checked; `initialize` is -32601.
     GoodNew,
-    /// GoodOld, but ignores SIGTERM and stays alive after stdin closes.
+    /// `GoodOld`, but ignores SIGTERM and stays alive after stdin closes.
     IgnoresSigterm,
-    /// GoodOld, writing 10 MB to stderr before each answer.
+    /// `GoodOld`, writing 10 MB to stderr before each answer.
     FloodsStderr,
     /// Reads requests, never answers.
     NeverAnswers,
-    /// GoodOld, sending a notification, a `ping` request and a response to
+    /// `GoodOld`, sending a notification, a `ping` request and a response to
     /// another id before each answer.
     NotificationsFirst,
     /// Answers the first request with a line that is not JSON.
@@ -38,18 +38,18 @@ pub enum Behaviour {
     EndlessLine,
     /// Spawns `sleep 300` (same process group), then never answers.
     Grandchild,
-    /// GoodNew, but the first answer (to `server/discover`) comes after
+    /// `GoodNew`, but the first answer (to `server/discover`) comes after
     /// `MCPREG_FAKE_DELAY_MS` (default 1000) milliseconds.
     SlowNew,
-    /// GoodOld, but tools/list gives 20 pages of 1,000 tools (`t<page>_<i>`),
+    /// `GoodOld`, but tools/list gives 20 pages of 1,000 tools (`t<page>_<i>`),
     /// and the first page also holds 500 copies of `t0_0`, a tool whose name is
     /// 1 MB long and a tool `big` whose description is 100 KB long.
     ManyTools,
-    /// GoodOld, but its server name and tool names carry terminal controls
+    /// `GoodOld`, but its server name and tool names carry terminal controls
     /// (OSC title, clear screen, C1 CSI, a bidi override). With `MCPREG_FAKE_FAIL=1` every request gets a JSON-RPC
     /// error whose message is such text instead.
     HostileText,
-    /// GoodOld, but first starts `sleep 300` in a new session (`setsid`), out of
+    /// `GoodOld`, but first starts `sleep 300` in a new session (`setsid`), out of
     /// its process group; its pid goes to `MCPREG_FAKE_CHILDFILE`.
     SetsidGrandchild,
 }
