@@ -3,7 +3,7 @@
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// A proptest runner of `cases` cases whose seed is printed, and replayed from
-/// MCPREG_TEST_SEED when set. Failures are not persisted: a regressions folder
+/// `MCPREG_TEST_SEED` when set. Failures are not persisted: a regressions folder
 /// would land in src/.
 pub fn seeded_runner(what: &str, cases: u32) -> TestRunner {
     let seed = std::env::var("MCPREG_TEST_SEED")

@@ -9,7 +9,7 @@
 //! so expiry happens in etcd even when no mcpreg runs. A heartbeat is a keepalive
 //! of that lease and nothing else: it writes no revision. The `expires_at` readers
 //! see is therefore derived from the lease when the entry is read: `show` asks etcd
-//! (LeaseTimeToLive, `now + remaining`); `list`, `find` and `watch` make no call
+//! (`LeaseTimeToLive`, `now + remaining`); `list`, `find` and `watch` make no call
 //! per entry and show `now + ttl` (the key exists, so its lease is live, and that
 //! is the latest it can run out).
 //! Every change is a transaction that compares the key's `mod_revision`, so a

@@ -10,14 +10,14 @@
 //!   whole anyway, is walked through serde ([`Unique`]).
 //! - YAML nesting: the YAML parser's time grows with the square of the nesting
 //!   depth (100,000 levels of `[` take most of a minute), so depth is measured on
-//!   the text before any parser sees it. JSON needs no such pass: serde_json stops
+//!   the text before any parser sees it. JSON needs no such pass: `serde_json` stops
 //!   at 128 levels by itself.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
-/// The deepest YAML nesting read, the limit serde_json applies to JSON.
+/// The deepest YAML nesting read, the limit `serde_json` applies to JSON.
 pub const MAX_DEPTH: usize = 128;
 
 /// The first key that appears twice in one object of `json`, with the byte offset
@@ -71,12 +71,13 @@ pub fn json_duplicate_key(json: &str) -> Option<(String, usize)> {
                 {
                     object.expecting_key = false;
                     let raw = &json[start + 1..end];
-                    let key = match escaped {
-                        false => Cow::Borrowed(raw),
-                        true => Cow::Owned(
+                    let key = if escaped {
+                        Cow::Owned(
                             serde_json::from_str::<String>(&json[start..=end])
                                 .unwrap_or_else(|_| raw.to_owned()),
-                        ),
+                        )
+                    } else {
+                        Cow::Borrowed(raw)
                     };
                     if object.insert(&mut keys, key.clone()) {
                         return Some((key.into_owned(), start));
@@ -287,7 +288,7 @@ pub fn duplicate_key_message(key: &str) -> String {
     format!("duplicate key {key:?} (a parser would keep only the last one)")
 }
 
-/// A serde_json or serde_yaml message without the " at line L column C" they
+/// A `serde_json` or `serde_yaml` message without the " at line L column C" they
 /// append: callers print their own position, `file:line:column`.
 pub fn without_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -400,6 +401,7 @@ pub fn yaml_too_deep(text: &str, limit: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     /// Both checks must agree on JSON: the byte scan and the serde walk.
     fn json_dupe(text: &str) -> Option<String> {
@@ -409,7 +411,7 @@ mod tests {
         assert_eq!(walked.is_some(), scanned.is_some(), "{text}");
         if let (Some(w), Some((key, at))) = (&walked, &scanned) {
             assert!(w.contains(&format!("{key:?}")), "{w} vs {key}");
-            assert_eq!(&text[*at..*at + 1], "\"");
+            assert_eq!(&text[*at..=*at], "\"");
         }
         walked
     }
@@ -481,9 +483,10 @@ mod tests {
         assert_eq!(yaml_too_deep(&"[".repeat(200), 128), Some(1));
         assert_eq!(yaml_too_deep(&format!("a: {}", "- ".repeat(10)), 5), None);
         assert_eq!(yaml_too_deep(&format!("{}x", "- ".repeat(10)), 5), Some(1));
-        let stairs: String = (0..20)
-            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
-            .collect();
+        let stairs: String = (0..20).fold(String::new(), |mut s, i| {
+            let _ = writeln!(s, "{}k{i}:", " ".repeat(i));
+            s
+        });
         assert_eq!(yaml_too_deep(&stairs, 10), Some(11));
         assert_eq!(yaml_too_deep(&stairs, 20), None);
         let text = "a: |\n  [[[[[[[[\n      {{{{{{{\nb: 'it''s [['\nc: # [[[[[\n";

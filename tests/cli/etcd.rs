@@ -2,7 +2,7 @@
 //! suite (each test on a prefix of its own), and throwaway servers and clusters for
 //! the tests that kill them. All on loopback ports, each with its own data folder.
 //! Without etcd on the machine these tests are skipped with a printed reason,
-//! unless MCPREG_REQUIRE_PEERS=1.
+//! unless `MCPREG_REQUIRE_PEERS=1`.
 
 use crate::support::{HANG, Reg, command_time, finish, mcpreg, timed};
 use std::net::TcpListener;
@@ -34,7 +34,7 @@ fn spawn_dying_with_thread(cmd: &mut Command) -> Child {
     cmd.spawn().expect("start etcd")
 }
 
-/// Whether etcd is installed; panics under MCPREG_REQUIRE_PEERS=1 when it is not.
+/// Whether etcd is installed; panics under `MCPREG_REQUIRE_PEERS=1` when it is not.
 fn available() -> bool {
     let found = Command::new("etcd")
         .arg("--version")
@@ -577,7 +577,7 @@ impl Certs {
 }
 
 /// A single-member etcd serving https only, requiring client certificates,
-/// with authentication enabled and tokens that expire after TOKEN_TTL_S idle
+/// with authentication enabled and tokens that expire after `TOKEN_TTL_S` idle
 /// seconds: long enough that a loaded machine does not let a fresh token lapse
 /// before its first use, short enough for a test to outwait.
 pub struct Secure {
@@ -1134,7 +1134,7 @@ fn an_expired_token_is_renewed_without_the_user_noticing() {
     assert_eq!(id.len(), 1, "the entry expired: heartbeats failed");
     // SAFETY: kill has no memory preconditions.
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
+        libc::kill(child.id().cast_signed(), libc::SIGTERM);
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -78,7 +78,7 @@ fn run_bounded(mut cmd: Command, what: &str) -> Run {
                 rlim_cur: 2 << 30,
                 rlim_max: 2 << 30,
             };
-            libc::setrlimit(libc::RLIMIT_AS, &cap);
+            libc::setrlimit(libc::RLIMIT_AS, &raw const cap);
             Ok(())
         });
     }
@@ -198,7 +198,7 @@ fn a_write_that_fails_removes_its_temp_file_and_keeps_the_registry() {
                 rlim_cur: 2048,
                 rlim_max: 2048,
             };
-            libc::setrlimit(libc::RLIMIT_FSIZE, &cap);
+            libc::setrlimit(libc::RLIMIT_FSIZE, &raw const cap);
             Ok(())
         });
     }
@@ -507,11 +507,12 @@ fn with_ttl(name: &str, ttl_s: &str) -> String {
     let entry = format!(
         r#"{{"id": "a-1", "name": "a", "transport": {{"type": "stdio", "command": "/bin/a"}}, "registered_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:00:00Z", "lease": {{"ttl_s": {ttl_s}, "expires_at": "2099-11-21T10:00:30Z"}}}}"#
     );
-    match name.ends_with(".json") {
-        true => format!("{{\n  \"schema\": 1,\n  \"servers\": [\n    {entry}\n  ]\n}}\n"),
-        false => format!(
+    if name.ends_with(".json") {
+        format!("{{\n  \"schema\": 1,\n  \"servers\": [\n    {entry}\n  ]\n}}\n")
+    } else {
+        format!(
             "schema: 1\nservers:\n- id: a-1\n  name: a\n  transport: {{type: stdio, command: /bin/a}}\n  registered_at: 2026-11-21T10:00:00Z\n  updated_at: 2026-11-21T10:00:00Z\n  lease: {{ttl_s: {ttl_s}, expires_at: 2099-11-21T10:00:30Z}}\n"
-        ),
+        )
     }
 }
 

@@ -1,4 +1,4 @@
-//! The registry API v0.1 of the official OpenAPI document
+//! The registry API v0.1 of the official `OpenAPI` document
 //! (tests/data/registry-openapi.yaml), both ways.
 //!
 //! `register --from URL` against a fake on loopback: pages followed to the end,
@@ -60,7 +60,7 @@ const OPENAPI: &str = concat!(
     "/tests/data/registry-openapi.yaml"
 );
 
-/// Where `page` departs from a `ServerList` as the official OpenAPI document
+/// Where `page` departs from a `ServerList` as the official `OpenAPI` document
 /// defines it.
 fn departures(page: &str) -> Vec<String> {
     departures_from("ServerList", page)
@@ -90,7 +90,7 @@ fn conforms(page: &str) {
     assert!(errors.is_empty(), "{errors:?} in {page}");
 }
 
-/// A ServerResponse of the OpenAPI document.
+/// A `ServerResponse` of the `OpenAPI` document.
 fn response(server: Value, latest: bool, status: &str) -> Value {
     json!({
         "server": server,
@@ -399,10 +399,8 @@ fn all_pages(served: &Served, query: &str, limit: usize) -> Vec<Value> {
     for _ in 0..1000 {
         let mut target = format!("/v0.1/servers?limit={limit}{query}");
         if let Some(c) = &cursor {
-            target.push_str(&format!(
-                "&cursor={}",
-                c.replace('/', "%2F").replace(':', "%3A")
-            ));
+            target += "&cursor=";
+            target += &c.replace('/', "%2F").replace(':', "%3A");
         }
         let page = conforming(served, &target, "ServerList");
         let items = page["servers"].as_array().unwrap();

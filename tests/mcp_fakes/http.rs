@@ -3,6 +3,10 @@
 //! Minimal HTTP/1.1 by hand: one request per connection (`Connection:
 //! close`), request bodies by `Content-Length` only. Every request is logged
 //! as "METHOD PATH [json-rpc method or reply id]" for assertions.
+#![allow(
+    clippy::too_many_lines,
+    reason = "a fake's answers are one table of cases, read top to bottom"
+)]
 
 use super::brain::{Brain, FakeEra, NEW_VERSION};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Claude Code: `.mcp.json` in a project, `~/.claude.json` for the user,
 //! `{"mcpServers": {NAME: {type: stdio, command, args, env} | {type: http|sse, url,
 //! headers}}}`.
-//! Doc: https://docs.claude.com/en/docs/claude-code/mcp
+//! Doc: <https://docs.claude.com/en/docs/claude-code/mcp>
 
 use super::spelling::{Kinds, Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

@@ -1,6 +1,6 @@
 //! Claude Desktop: `claude_desktop_config.json`, `{"mcpServers": {NAME: {command,
 //! args, env}}}`; it runs stdio servers only.
-//! Doc: https://modelcontextprotocol.io/docs/develop/connect-local-servers
+//! Doc: <https://modelcontextprotocol.io/docs/develop/connect-local-servers>
 
 use super::spelling::{Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

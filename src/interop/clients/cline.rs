@@ -1,7 +1,7 @@
 //! Cline: `cline_mcp_settings.json` in VS Code's global storage of the extension
 //! `saoudrizwan.claude-dev`, `{"mcpServers": {NAME: {command, args, env} | {type:
 //! "streamableHttp" | "sse", url, headers}}}`.
-//! Doc: https://docs.cline.bot/mcp/configuring-mcp-servers
+//! Doc: <https://docs.cline.bot/mcp/configuring-mcp-servers>
 
 use super::spelling::{Kinds, Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

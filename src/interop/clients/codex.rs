@@ -1,7 +1,7 @@
 //! Codex CLI: `~/.codex/config.toml` (`$CODEX_HOME`), one table per server:
 //! `[mcp_servers.NAME]` with `command`, `args`, `env` (a table), or `url` and
 //! `http_headers`; Codex speaks Streamable HTTP, not SSE.
-//! Doc: https://developers.openai.com/codex/mcp
+//! Doc: <https://developers.openai.com/codex/mcp>
 
 use super::spelling::{map, stdio};
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};
@@ -18,7 +18,7 @@ fn write(t: &Transport) -> Result<Fields, &'static str> {
             env,
             cwd,
         } => {
-            stdio(&mut f, command, args, env, cwd);
+            stdio(&mut f, command, args, env, cwd.as_deref());
         }
         Transport::StreamableHttp { url, headers } => {
             f.insert("url".into(), url.as_str().into());

@@ -3,13 +3,14 @@
 //! (a list, each server carrying its name); a new file gets the `name`, `version`
 //! and `schema` a config needs. The documentation names no `cwd`: a command with
 //! a working folder is written with absolute paths.
-//! Doc: https://docs.continue.dev/customize/deep-dives/mcp
+//! Doc: <https://docs.continue.dev/customize/deep-dives/mcp>
 
 use super::spelling::{map, object_at, stdio};
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};
 use crate::catalog::{Transport, TransportKind};
 use crate::interop::{join, string_at, string_list_at, string_map_at};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 fn write(t: &Transport) -> Result<Fields, &'static str> {
     let mut f = Fields::new();
@@ -22,7 +23,7 @@ fn write(t: &Transport) -> Result<Fields, &'static str> {
             env,
             cwd,
         } => {
-            stdio(&mut f, command, args, env, cwd);
+            stdio(&mut f, command, args, env, cwd.as_deref());
         }
         Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
             f.insert("url".into(), url.as_str().into());
@@ -77,7 +78,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
             let options_at = join(at, "requestOptions");
             let headers = match object_at(obj, "requestOptions", at)? {
                 Some(o) => string_map_at(o, "headers", &options_at)?,
-                None => Default::default(),
+                None => BTreeMap::default(),
             };
             Ok(Read::Server(Transport::http(http, url.to_owned(), headers)))
         }

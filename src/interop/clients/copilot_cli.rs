@@ -1,7 +1,7 @@
 //! GitHub Copilot CLI: `~/.copilot/mcp-config.json`, `{"mcpServers": {NAME: {type:
 //! "local", command, args, env, tools} | {type: "http" | "sse", url, headers,
 //! tools}}}`; `tools: ["*"]` lets Copilot use every tool of the server.
-//! Doc: https://docs.github.com/en/copilot/how-tos/copilot-cli/customize-copilot/add-mcp-servers
+//! Doc: <https://docs.github.com/en/copilot/how-tos/copilot-cli/customize-copilot/add-mcp-servers>
 
 use super::Fields;
 use super::spelling::{Kinds, Spelling, Sse};

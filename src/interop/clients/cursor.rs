@@ -1,7 +1,7 @@
 //! Cursor: `~/.cursor/mcp.json` (or `.cursor/mcp.json` in a project),
 //! `{"mcpServers": {NAME: {command, args, env} | {url, headers}}}`; Cursor tells
 //! SSE from Streamable HTTP by itself, so the type is not written.
-//! Doc: https://cursor.com/docs/context/mcp
+//! Doc: <https://cursor.com/docs/context/mcp>
 
 use super::spelling::{Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

@@ -1,7 +1,7 @@
 //! Gemini CLI: `~/.gemini/settings.json` (comments allowed), `{"mcpServers": {NAME:
 //! {command, args, env, cwd} | {httpUrl, headers} | {url, headers}}}`: `httpUrl` is
 //! Streamable HTTP, `url` SSE.
-//! Doc: https://geminicli.com/docs/tools/mcp-server/
+//! Doc: <https://geminicli.com/docs/tools/mcp-server/>
 
 use super::spelling::{Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

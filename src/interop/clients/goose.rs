@@ -1,7 +1,7 @@
 //! Goose: `~/.config/goose/config.yaml`, `extensions: {NAME: {name, type: stdio,
 //! cmd, args, envs, enabled, timeout} | {type: streamable_http | sse, uri, headers,
 //! ...}}`; built-in extensions sit beside the servers.
-//! Doc: https://block.github.io/goose/docs/guides/config-files
+//! Doc: <https://block.github.io/goose/docs/guides/config-files>
 
 use super::spelling::map;
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};

@@ -1,6 +1,6 @@
 //! LM Studio: `~/.lmstudio/mcp.json`, Cursor's notation: `{"mcpServers": {NAME:
 //! {command, args, env} | {url, headers}}}`.
-//! Doc: https://lmstudio.ai/docs/app/mcp
+//! Doc: <https://lmstudio.ai/docs/app/mcp>
 
 use super::spelling::{Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

@@ -504,7 +504,7 @@ pub fn import(
         let mut r = plain(real_name, transport, &at)?;
         if let Some(given) = real_id {
             id::validate(given).map_err(|why| format!("{MARKER}.servers.{name}.id: {why}"))?;
-            r.id = given.to_owned();
+            given.clone_into(&mut r.id);
         }
         import.registrations.push(r);
     }

@@ -1,14 +1,15 @@
-//! OpenCode: `~/.config/opencode/opencode.json` (comments allowed), `{"mcp": {NAME:
+//! `OpenCode`: `~/.config/opencode/opencode.json` (comments allowed), `{"mcp": {NAME:
 //! {type: "local", command: [PROGRAM, ARGS...], environment, enabled} | {type:
 //! "remote", url, headers, enabled}}}`; a remote server is tried as Streamable HTTP,
 //! then SSE, so the transport type is not written.
-//! Doc: https://opencode.ai/docs/mcp-servers/
+//! Doc: <https://opencode.ai/docs/mcp-servers/>
 
 use super::spelling::{map, object_at};
 use super::{Client, Dirs, Fields, Layout, Read, Syntax};
 use crate::catalog::Transport;
 use crate::interop::{join, string_at, string_list_at, string_map_at};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 fn write(t: &Transport) -> Result<Fields, &'static str> {
     let mut f = Fields::new();
@@ -52,7 +53,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
             };
             let env = match object_at(obj, "environment", at)? {
                 Some(_) => string_map_at(obj, "environment", at)?,
-                None => Default::default(),
+                None => BTreeMap::default(),
             };
             Ok(Read::Server(Transport::Stdio {
                 command: command.clone(),

@@ -2,7 +2,7 @@
 //! `rooveterinaryinc.roo-cline` (or `.roo/mcp.json` in a project), `{"mcpServers":
 //! {NAME: {command, args, env, cwd} | {type: "streamable-http" | "sse", url,
 //! headers}}}`.
-//! Doc: https://docs.roocode.com/features/mcp/using-mcp-in-roo
+//! Doc: <https://docs.roocode.com/features/mcp/using-mcp-in-roo>
 
 use super::spelling::{Kinds, Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

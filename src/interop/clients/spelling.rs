@@ -71,7 +71,7 @@ impl Spelling {
                 if let Some(k) = &self.kinds {
                     typed(&mut f, k.stdio);
                 }
-                stdio(&mut f, command, args, env, cwd);
+                stdio(&mut f, command, args, env, cwd.as_deref());
             }
             Transport::StreamableHttp { url, headers } | Transport::Sse { url, headers } => {
                 let sse = matches!(t, Transport::Sse { .. });
@@ -100,6 +100,10 @@ impl Spelling {
         Ok(f)
     }
 
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one pass over every spelling of a server entry; split, the steps would pass all their locals along"
+    )]
     pub fn read(&self, obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
         let kind = string_at(obj, "type", at)?;
         if let (true, Some(t)) = (self.no_type, obj.get("type")) {
@@ -218,7 +222,7 @@ pub fn stdio(
     command: &str,
     args: &[String],
     env: &std::collections::BTreeMap<String, String>,
-    cwd: &Option<String>,
+    cwd: Option<&str>,
 ) {
     f.insert("command".into(), command.into());
     f.insert("args".into(), args.to_vec().into());
@@ -226,7 +230,7 @@ pub fn stdio(
         f.insert("env".into(), map(env));
     }
     if let Some(cwd) = cwd {
-        f.insert("cwd".into(), cwd.as_str().into());
+        f.insert("cwd".into(), cwd.into());
     }
 }
 

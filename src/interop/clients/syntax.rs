@@ -2,9 +2,9 @@
 //!
 //! - JSON and JSONC: edited in place through jsonc-parser's concrete syntax tree, so
 //!   comments, trailing commas, key order and formatting outside mcpreg's entries
-//!   stay byte for byte. Strict JSON files are checked with serde_json first: a
+//!   stay byte for byte. Strict JSON files are checked with `serde_json` first: a
 //!   client that reads plain JSON must not be handed a comment.
-//! - TOML (Codex): edited with toml_edit, which keeps comments and other tables.
+//! - TOML (Codex): edited with `toml_edit`, which keeps comments and other tables.
 //! - YAML (Goose, Continue): no maintained Rust crate edits YAML keeping comments,
 //!   so the document is read and written whole; comments are lost, and the caller
 //!   keeps a backup of a file that had some.
@@ -85,7 +85,7 @@ impl Syntax {
     }
 }
 
-/// A TOML error as line, column and message: toml_edit's own text quotes the
+/// A TOML error as line, column and message: `toml_edit`'s own text quotes the
 /// whole line, which may be as long as the file.
 fn not_toml(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> String {
     let at = span.map_or(0, |s| s.start).min(text.len());
@@ -241,7 +241,7 @@ fn apply_toml(text: &str, plan: &Plan) -> Result<String, String> {
             Some(t) => {
                 // In place: the user's comments around the table stay.
                 t.clear();
-                for (k, v) in toml_table(fields).iter() {
+                for (k, v) in &toml_table(fields) {
                     t.insert(k, v.clone());
                 }
             }

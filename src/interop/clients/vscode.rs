@@ -1,7 +1,7 @@
 //! VS Code: `.vscode/mcp.json` in a workspace, `mcp.json` in the user folder;
 //! JSON with comments; `{"servers": {NAME: {type: stdio, command, args, env} |
 //! {type: http|sse, url, headers}}}`, `inputs` beside.
-//! Doc: https://code.visualstudio.com/docs/copilot/customization/mcp-servers
+//! Doc: <https://code.visualstudio.com/docs/copilot/customization/mcp-servers>
 
 use super::spelling::{Kinds, Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

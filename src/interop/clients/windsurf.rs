@@ -1,7 +1,7 @@
 //! Windsurf: `~/.codeium/windsurf/mcp_config.json`, `{"mcpServers": {NAME:
 //! {command, args, env} | {serverUrl, headers}}}`; a remote server's URL is
 //! `serverUrl` (Streamable HTTP or SSE, told apart by Windsurf).
-//! Doc: https://docs.windsurf.com/windsurf/cascade/mcp
+//! Doc: <https://docs.windsurf.com/windsurf/cascade/mcp>
 
 use super::spelling::{Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Syntax};

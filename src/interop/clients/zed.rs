@@ -1,7 +1,7 @@
 //! Zed: `~/.config/zed/settings.json` (JSON with comments), `{"context_servers":
 //! {NAME: {command, args, env} | {url, headers}}}`; Zed speaks Streamable HTTP to a
 //! remote server, not SSE.
-//! Doc: https://zed.dev/docs/ai/mcp
+//! Doc: <https://zed.dev/docs/ai/mcp>
 
 use super::spelling::{Spelling, Sse, nothing};
 use super::{Client, Dirs, Layout, Read, Syntax};

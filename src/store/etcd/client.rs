@@ -24,10 +24,10 @@ const SECRET_FILE_LIMIT: u64 = 1024 * 1024;
 const ANSWER_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// How to reach etcd securely: certificates and credentials, from flags or the
-/// environment (MCPREG_ETCD_* first, then etcdctl's ETCDCTL_*).
+/// environment (`MCPREG_ETCD_*` first, then etcdctl's `ETCDCTL_*`).
 #[derive(Clone, Debug, Default)]
 pub struct Access {
-    /// Certificates came from our own flags or MCPREG_ETCD_* (not only from
+    /// Certificates came from our own flags or `MCPREG_ETCD_*` (not only from
     /// etcdctl's environment): then a plain etcd:// registry is a mistake.
     pub tls_asked: bool,
     pub cacert: Option<PathBuf>,
@@ -42,7 +42,7 @@ pub struct Access {
 pub enum Password {
     #[default]
     None,
-    /// From MCPREG_ETCD_PASSWORD.
+    /// From `MCPREG_ETCD_PASSWORD`.
     Given(String),
     /// From --etcd-password-file.
     File(PathBuf),
@@ -487,7 +487,7 @@ impl Client {
     }
 }
 
-/// rustls reports a refused certificate as an I/O error of kind InvalidData.
+/// rustls reports a refused certificate as an I/O error of kind `InvalidData`.
 fn is_tls_failure(e: &std::io::Error) -> bool {
     let text = e.to_string();
     e.kind() == std::io::ErrorKind::InvalidData

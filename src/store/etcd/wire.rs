@@ -19,7 +19,7 @@ pub(super) struct Kv {
 }
 
 /// Parses one key-value from etcd into an entry whose `expires_at`, for a key on
-/// an etcd lease, is `now + ttl` (Freshness::Listed).
+/// an etcd lease, is `now + ttl` (`Freshness::Listed`).
 pub(super) fn parse_kv(client: &Client, kv: &Value, now: Timestamp) -> Result<Kv> {
     let key = decode_key(client, kv)?;
     let value = decode(&kv["value"]).map_err(|why| {
