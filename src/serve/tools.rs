@@ -347,20 +347,21 @@ fn select<'e>(
 ) -> Vec<(&'e Entry, Option<Ranking>)> {
     let matches = |e: &&'e Entry| may_match(query, e) && query.matches(&e.view(), now);
     // The index is built on the first call after a change that needs it.
-    let found: Vec<&Entry> = match Index::helps(query) {
-        true => snapshot
+    let found: Vec<&Entry> = if Index::helps(query) {
+        snapshot
             .index()
             .candidates(query)
             .iter()
             .map(|&i| snapshot.entries[i].as_ref())
             .filter(matches)
-            .collect(),
-        false => snapshot
+            .collect()
+    } else {
+        snapshot
             .entries
             .iter()
             .map(AsRef::as_ref)
             .filter(matches)
-            .collect(),
+            .collect()
     };
     match search {
         Some(search) => search

@@ -420,15 +420,14 @@ fn reread(path: &Path, text: &str, last: &LastRead) -> Option<Reread> {
     })?;
     let mut read = Vec::with_capacity(spans.len());
     for (span, reused) in spans {
-        let entry = match reused {
-            Some(entry) => entry,
-            None => {
-                let raw = &text[span.clone()];
-                if strict::json_duplicate_key(raw).is_some() {
-                    return None;
-                }
-                Arc::new(serde_json::from_str::<Entry>(raw).ok()?)
+        let entry = if let Some(entry) = reused {
+            entry
+        } else {
+            let raw = &text[span.clone()];
+            if strict::json_duplicate_key(raw).is_some() {
+                return None;
             }
+            Arc::new(serde_json::from_str::<Entry>(raw).ok()?)
         };
         read.push((entry, span));
     }
@@ -566,16 +565,13 @@ where
                     if *b.get(i)? != b'{' {
                         return None;
                     }
-                    let end = match known(&text[i..]) {
-                        Some((len, entry)) => {
-                            found.push((i..i + len, Some(entry)));
-                            i + len
-                        }
-                        None => {
-                            let end = value_end(b, i)?;
-                            found.push((i..end, None));
-                            end
-                        }
+                    let end = if let Some((len, entry)) = known(&text[i..]) {
+                        found.push((i..i + len, Some(entry)));
+                        i + len
+                    } else {
+                        let end = value_end(b, i)?;
+                        found.push((i..end, None));
+                        end
                     };
                     i = skip_ws(b, end);
                     match *b.get(i)? {
