@@ -13,7 +13,7 @@ use crate::cli::Serve;
 use crate::error::{Error, Result};
 use crate::serve::secrets::Secrets;
 use crate::serve::{Registry, Snapshot, http};
-use crate::store::{self, Event, Wake};
+use crate::store::{self, Event, LastRead, Wake};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, mpsc};
@@ -24,8 +24,9 @@ impl Run for Serve {
         forward_signals(wake.clone())?;
         // Subscribed before the first read: no change falls between the two.
         let _subscription = ctx.store.subscribe(wake.clone())?;
-        let (publish, snapshot) =
-            tokio::sync::watch::channel::<Snapshot>(Arc::new(ctx.store.list()?));
+        // Each read shares what did not change with the one before it.
+        let mut last = ctx.store.reread(&LastRead::default())?;
+        let (publish, snapshot) = tokio::sync::watch::channel(Snapshot::new(last.entries.clone()));
         let registry = Registry::new(
             snapshot,
             Secrets {
@@ -45,28 +46,34 @@ impl Run for Serve {
             })
             .map_err(|e| Error::runtime("serve", format!("cannot start the server: {e}")))?;
         let mut trouble = None;
+        let mut next = None;
         loop {
-            match woken.recv() {
+            let read = match next.take().map_or_else(|| woken.recv(), Ok) {
                 Ok(Wake::Stop) | Err(_) => break,
-                Ok(Wake::Trouble(message)) => report_once(ctx, "serve", &mut trouble, message),
-                Ok(Wake::Snapshot(entries)) => {
-                    trouble = None;
-                    publish.send_replace(Arc::new(entries));
+                Ok(Wake::Trouble(message)) => {
+                    report_once(ctx, "serve", &mut trouble, message);
+                    continue;
                 }
+                Ok(Wake::Snapshot(entries)) => Ok(last.shared(entries)),
                 // etcd's stream carries the changes: applied to the last copy,
                 // nothing is read again.
-                Ok(Wake::Events(events)) => {
-                    let next = with_events(&publish.borrow(), events);
-                    publish.send_replace(Arc::new(next));
+                Ok(Wake::Events(events)) => Ok(with_events(&last, events)),
+                Ok(Wake::Changed) => {
+                    // One write wakes us more than once (the rename is two
+                    // events): one read answers every wake that came so far.
+                    next = std::iter::from_fn(|| woken.try_recv().ok())
+                        .find(|w| !matches!(w, Wake::Changed));
+                    ctx.store.reread(&last)
                 }
-                Ok(Wake::Changed) => match ctx.store.list() {
-                    Ok(entries) => {
-                        trouble = None;
-                        publish.send_replace(Arc::new(entries));
-                    }
-                    // A broken registry is reported; the last good copy is served.
-                    Err(e) => report_once(ctx, "serve", &mut trouble, e.to_string()),
-                },
+            };
+            match read {
+                Ok(read) => {
+                    trouble = None;
+                    last = read;
+                    publish.send_replace(Snapshot::new(last.entries.clone()));
+                }
+                // A broken registry is reported; the last good copy is served.
+                Err(e) => report_once(ctx, "serve", &mut trouble, e.to_string()),
             }
         }
         // A signal leaves the server blocked on its input: the process ends it.
@@ -143,19 +150,22 @@ fn token_of(bytes: &[u8], path: &std::path::Path) -> Result<Vec<u8>> {
     Ok(token.to_vec())
 }
 
-/// `entries` (sorted by id, as `list` gives them) after the stream's `events`.
-fn with_events(entries: &[Entry], events: Vec<Event>) -> Vec<Entry> {
-    let mut by_id: BTreeMap<String, Entry> =
-        entries.iter().map(|e| (e.id.clone(), e.clone())).collect();
+/// `last` after the stream's `events`; the entries they leave alone are shared.
+fn with_events(last: &LastRead, events: Vec<Event>) -> LastRead {
+    let mut by_id: BTreeMap<String, Arc<Entry>> = last
+        .entries
+        .iter()
+        .map(|e| (e.id.clone(), e.clone()))
+        .collect();
     for event in events {
         match event {
             Event::Put(entry) => {
-                by_id.insert(entry.id.clone(), *entry);
+                by_id.insert(entry.id.clone(), Arc::new(*entry));
             }
             Event::Removed { id, .. } => {
                 by_id.remove(&id);
             }
         }
     }
-    by_id.into_values().collect()
+    LastRead::of(by_id.into_values().collect())
 }

@@ -190,8 +190,12 @@ impl Listener {
         }
         let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
         let snapshot = self.registry.snapshot.borrow().clone();
-        let (status, body) =
-            registry_api::respond(target, &snapshot, Timestamp::now(), self.registry.secrets);
+        let (status, body) = registry_api::respond(
+            target,
+            &snapshot.entries,
+            Timestamp::now(),
+            self.registry.secrets,
+        );
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         json_response(status, &body)
     }

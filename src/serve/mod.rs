@@ -33,11 +33,30 @@ use rmcp::service::{NotificationContext, RequestContext, SubscriptionContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use secrets::Secrets;
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::watch;
 
-/// The registry as the server last read it, sorted by id.
-pub type Snapshot = Arc<Vec<Entry>>;
+/// The registry as the server last read it: the entries sorted by id, each
+/// shared with the snapshots before and after it where it did not change (so
+/// that memory stays flat across changes), and the index of their tools and
+/// tags that `find_servers` looks filters up in, built on first use.
+pub struct Snapshot {
+    pub entries: Vec<Arc<Entry>>,
+    index: OnceLock<tools::Index>,
+}
+
+impl Snapshot {
+    pub fn new(entries: Vec<Arc<Entry>>) -> Arc<Snapshot> {
+        Arc::new(Snapshot {
+            entries,
+            index: OnceLock::new(),
+        })
+    }
+
+    fn index(&self) -> &tools::Index {
+        self.index.get_or_init(|| tools::Index::of(&self.entries))
+    }
+}
 
 /// What the server tells an agent about itself.
 pub const INSTRUCTIONS: &str = "This server is a registry of the MCP servers available here, live and healthy now: call search_tools with what you need done to find the best tools across all servers, or find_servers to filter servers by tool, tag, transport or health. Call get_server for a server's full entry and get_client_config for the config snippet that adds it to an MCP client.";
@@ -83,7 +102,7 @@ pub fn invalid_params(message: &ClientJsonRpcMessage) -> Option<serde_json::Valu
 /// The MCP face: answers the four tools from the latest snapshot.
 #[derive(Clone)]
 pub struct Registry {
-    snapshot: watch::Receiver<Snapshot>,
+    snapshot: watch::Receiver<Arc<Snapshot>>,
     secrets: Secrets,
     tools: Arc<Vec<Tool>>,
     /// The URIs this session subscribed to with `resources/subscribe` (2025 era).
@@ -91,7 +110,7 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn new(snapshot: watch::Receiver<Snapshot>, secrets: Secrets) -> Registry {
+    pub fn new(snapshot: watch::Receiver<Arc<Snapshot>>, secrets: Secrets) -> Registry {
         let tools = tools::definitions()
             .into_iter()
             .filter_map(|t| serde_json::from_value(t).ok())
@@ -147,8 +166,10 @@ impl Registry {
         let answer = match name {
             "search_tools" => tools::search_tools(&snapshot, arguments, now),
             "find_servers" => tools::find_servers(&snapshot, arguments, now),
-            "get_server" => tools::get_server(&snapshot, arguments, self.secrets),
-            "get_client_config" => tools::get_client_config(&snapshot, arguments, self.secrets),
+            "get_server" => tools::get_server(&snapshot.entries, arguments, self.secrets),
+            "get_client_config" => {
+                tools::get_client_config(&snapshot.entries, arguments, self.secrets)
+            }
             _ => {
                 return Err(ErrorData::new(
                     ErrorCode::INVALID_PARAMS,
@@ -180,8 +201,8 @@ impl Registry {
     /// Waits for the next snapshot and says what changed for the URIs `watched`
     /// gives then; None when the snapshot will not change any more.
     async fn next_change(
-        snapshot: &mut watch::Receiver<Snapshot>,
-        last: &mut Snapshot,
+        snapshot: &mut watch::Receiver<Arc<Snapshot>>,
+        last: &mut Arc<Snapshot>,
         watched: impl FnOnce() -> Vec<String>,
         secrets: Secrets,
     ) -> Option<(Vec<String>, bool)> {

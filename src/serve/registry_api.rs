@@ -18,6 +18,7 @@ use super::secrets::{REDACTED, Secrets};
 use crate::catalog::{Entry, HealthStatus, LeaseState, Timestamp, id};
 use crate::interop::{DEFAULT_NAMESPACE, server_json};
 use serde_json::{Map, Value, json};
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -39,9 +40,9 @@ const MAX_VERSION: usize = 255;
 /// target, still percent-encoded) from `snapshot` at `now`. Errors are
 /// `{"error": "..."}`, the shape of the API's 404: 400 for a bad parameter, 404
 /// for an unknown path, server or version.
-pub fn respond(
+pub fn respond<E: Borrow<Entry>>(
     path_and_query: &str,
-    snapshot: &[Entry],
+    snapshot: &[E],
     now: Timestamp,
     secrets: Secrets,
 ) -> (u16, Value) {
@@ -63,9 +64,9 @@ fn not_found(what: &str) -> Refusal {
     Refusal(404, what.to_owned())
 }
 
-fn answer(
+fn answer<E: Borrow<Entry>>(
     path_and_query: &str,
-    snapshot: &[Entry],
+    snapshot: &[E],
     now: Timestamp,
     secrets: Secrets,
 ) -> Result<Value, Refusal> {
@@ -523,8 +524,11 @@ struct Catalog<'a> {
 }
 
 impl<'a> Catalog<'a> {
-    fn of(snapshot: &'a [Entry], now: Timestamp) -> Catalog<'a> {
-        let served: Vec<Served<'a>> = snapshot.iter().map(|e| Served::of(e, now)).collect();
+    fn of<E: Borrow<Entry>>(snapshot: &'a [E], now: Timestamp) -> Catalog<'a> {
+        let served: Vec<Served<'a>> = snapshot
+            .iter()
+            .map(|e| Served::of(e.borrow(), now))
+            .collect();
         let mut latest: HashMap<&str, usize> = HashMap::new();
         for (i, s) in served.iter().enumerate() {
             latest

@@ -3,9 +3,10 @@
 //! Pure functions of a snapshot; which URIs changed between two snapshots is what
 //! the notifications are made of.
 
+use super::Snapshot;
 use super::secrets::Secrets;
 use super::tools;
-use crate::catalog::{Entry, Timestamp};
+use crate::catalog::Timestamp;
 use serde_json::{Value, json};
 
 pub const SERVERS: &str = "mcpreg://servers";
@@ -29,13 +30,13 @@ pub fn templates() -> Value {
 }
 
 /// The text of the resource at `uri`, or None when there is none.
-pub fn read(entries: &[Entry], uri: &str, secrets: Secrets, now: Timestamp) -> Option<String> {
+pub fn read(snapshot: &Snapshot, uri: &str, secrets: Secrets, now: Timestamp) -> Option<String> {
     let answer = if uri == SERVERS {
-        tools::find_servers(entries, None, now).ok()?
+        tools::find_servers(snapshot, None, now).ok()?
     } else {
         let id = uri.strip_prefix(SERVER_PREFIX)?;
         let arguments = json!({ "id": id });
-        tools::get_server(entries, arguments.as_object(), secrets).ok()?
+        tools::get_server(&snapshot.entries, arguments.as_object(), secrets).ok()?
     };
     serde_json::to_string_pretty(&answer.structured).ok()
 }
@@ -43,8 +44,8 @@ pub fn read(entries: &[Entry], uri: &str, secrets: Secrets, now: Timestamp) -> O
 /// What changed between two snapshots: the URIs among `watched` whose text
 /// differs, and whether the set of servers (so of template instances) did.
 pub fn changed(
-    before: &[Entry],
-    after: &[Entry],
+    before: &Snapshot,
+    after: &Snapshot,
     watched: &[String],
     secrets: Secrets,
     now: Timestamp,
@@ -54,6 +55,6 @@ pub fn changed(
         .filter(|uri| read(before, uri, secrets, now) != read(after, uri, secrets, now))
         .cloned()
         .collect();
-    let ids = |entries: &[Entry]| entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+    let ids = |s: &Snapshot| s.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
     (updated, ids(before) != ids(after))
 }

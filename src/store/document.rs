@@ -21,7 +21,9 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 pub const SCHEMA: u64 = 1;
 
@@ -375,6 +377,282 @@ impl<'a> Document<'a> {
     }
 }
 
+/// A JSON registry read again by a long-running reader: the entries as
+/// `Document::parse(..).entries()` gives them, where every entry whose text is
+/// byte for byte the text it had in the last read is that read's entry, shared,
+/// and only the others are parsed. A 40 MB file with one changed entry costs a
+/// scan, not 10,000 entries built again (issue 14 §3).
+///
+/// The document is checked as the full reader checks it, in two parts whose
+/// sum is the whole: each entry's text on its own (the last read checked the
+/// reused ones, byte for byte the same), and the skeleton, the file with each
+/// entry's text replaced by `{"id": ...}`, read by the full reader itself. A
+/// valid JSON value put in the place of an array element of a valid document
+/// keeps it valid, and duplicate keys are a matter of one object at a time, so
+/// the two parts pass exactly when the whole file does. None on any doubt or
+/// error: the text comes back, for the caller to read in full, which gives the
+/// answer and, for a broken file, its error.
+pub fn reread_json(
+    path: &Path,
+    text: String,
+    last: &LastRead,
+) -> std::result::Result<LastRead, String> {
+    match reread(path, &text, last) {
+        Some((entries, spans)) => Ok(LastRead {
+            entries,
+            text: Some(LastText { text, spans }),
+        }),
+        None => Err(text),
+    }
+}
+
+type Reread = (Vec<Arc<Entry>>, Vec<Range<usize>>);
+
+/// Where a server's text stands, and its entry when the scan knew it.
+type Span = (Range<usize>, Option<Arc<Entry>>);
+
+fn reread(path: &Path, text: &str, last: &LastRead) -> Option<Reread> {
+    // An entry whose text starts with its last text is that entry, and ends
+    // where that text ends: the scan need not look inside it.
+    let spans = server_spans(text, |rest| {
+        let id = leading_id(rest)?;
+        last.same(id, rest)
+    })?;
+    let mut read = Vec::with_capacity(spans.len());
+    for (span, reused) in spans {
+        let entry = if let Some(entry) = reused {
+            entry
+        } else {
+            let raw = &text[span.clone()];
+            if strict::json_duplicate_key(raw).is_some() {
+                return None;
+            }
+            Arc::new(serde_json::from_str::<Entry>(raw).ok()?)
+        };
+        read.push((entry, span));
+    }
+    // The skeleton, and where each placeholder stands in it.
+    let inside: usize = read.iter().map(|(_, span)| span.len()).sum();
+    let mut skeleton = String::with_capacity(text.len() - inside + 64 * read.len());
+    let mut placeholders = Vec::with_capacity(read.len());
+    let mut at = 0;
+    for (entry, span) in &read {
+        skeleton.push_str(&text[at..span.start]);
+        let start = skeleton.len();
+        skeleton.push_str("{\"id\": ");
+        skeleton.push_str(&serde_json::to_string(&entry.id).ok()?);
+        skeleton.push('}');
+        placeholders.push(start..skeleton.len());
+        at = span.end;
+    }
+    skeleton.push_str(&text[at..]);
+    let doc = Document::parse(path, &skeleton, Format::Json).ok()?;
+    // Every server of the skeleton must be one of our placeholders, and every
+    // placeholder a server: then the entries stood where the reader reads servers.
+    let mut found: Vec<Range<usize>> = Vec::with_capacity(doc.slots.len());
+    for slot in &doc.slots {
+        let Slot::Raw { text: raw, .. } = slot else {
+            return None;
+        };
+        let start = doc.offset_of(raw.get());
+        found.push(start..start + raw.get().len());
+    }
+    found.sort_by_key(|r| r.start);
+    if found != placeholders {
+        return None;
+    }
+    // The skeleton's ids are valid and unique: sorting by id is the reader's order.
+    read.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    Some(read.into_iter().unzip())
+}
+
+/// What a long-running reader keeps of its last read of the registry, so that
+/// the next read builds only the entries that changed and shares the others.
+#[derive(Clone, Debug, Default)]
+pub struct LastRead {
+    /// The entries, sorted by id.
+    pub entries: Vec<Arc<Entry>>,
+    /// The JSON text they were read from, when they were.
+    text: Option<LastText>,
+}
+
+#[derive(Clone, Debug)]
+struct LastText {
+    text: String,
+    /// Where each entry of `entries` stands in `text`.
+    spans: Vec<Range<usize>>,
+}
+
+impl LastRead {
+    /// Entries (sorted by id) that were not read from a text.
+    pub fn of(entries: Vec<Arc<Entry>>) -> LastRead {
+        LastRead {
+            entries,
+            text: None,
+        }
+    }
+
+    /// `entries` (sorted by id), each shared with the last read where equal to
+    /// its entry of the same id, so that unchanged entries are held once.
+    pub fn shared(&self, entries: Vec<Entry>) -> LastRead {
+        let entries = entries
+            .into_iter()
+            .map(|e| match self.position(&e.id) {
+                Some(i) if *self.entries[i] == e => self.entries[i].clone(),
+                _ => Arc::new(e),
+            })
+            .collect();
+        LastRead::of(entries)
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.entries
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+    }
+
+    /// The entry `id` of the last read and the length of its text then, when
+    /// `rest` starts with that text.
+    fn same(&self, id: &str, rest: &str) -> Option<(usize, Arc<Entry>)> {
+        let last = self.text.as_ref()?;
+        let i = self.position(id)?;
+        let was = last.text.get(last.spans[i].clone())?;
+        rest.as_bytes()
+            .starts_with(was.as_bytes())
+            .then(|| (was.len(), self.entries[i].clone()))
+    }
+}
+
+/// Where each server of a JSON registry stands in its text (from its `{` to its
+/// `}`), found by a scan that trusts the text to be JSON: [`reread_json`] checks
+/// what the scan found, so a text that is not JSON can mislead it only into a
+/// None or into spans that fail those checks. None where the text does not look
+/// like a registry with a `servers` array of objects. `known` tells of the
+/// text from a server's `{` on whether it starts with a known entry, and its
+/// length: then the scan skips it, and the span comes with that entry.
+fn server_spans<K>(text: &str, mut known: K) -> Option<Vec<Span>>
+where
+    K: FnMut(&str) -> Option<(usize, Arc<Entry>)>,
+{
+    let b = text.as_bytes();
+    let mut spans = None;
+    let mut i = skip_ws(b, 0);
+    if *b.get(i)? != b'{' {
+        return None;
+    }
+    i = skip_ws(b, i + 1);
+    if *b.get(i)? == b'}' {
+        return Some(Vec::new());
+    }
+    loop {
+        if *b.get(i)? != b'"' {
+            return None;
+        }
+        let key_end = string_end(b, i)?;
+        let key = &text[i + 1..key_end];
+        i = skip_ws(b, key_end + 1);
+        if *b.get(i)? != b':' {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        if key == "servers" && spans.is_none() && *b.get(i)? == b'[' {
+            let mut found = Vec::new();
+            i = skip_ws(b, i + 1);
+            if *b.get(i)? == b']' {
+                i += 1;
+            } else {
+                loop {
+                    if *b.get(i)? != b'{' {
+                        return None;
+                    }
+                    let end = if let Some((len, entry)) = known(&text[i..]) {
+                        found.push((i..i + len, Some(entry)));
+                        i + len
+                    } else {
+                        let end = value_end(b, i)?;
+                        found.push((i..end, None));
+                        end
+                    };
+                    i = skip_ws(b, end);
+                    match *b.get(i)? {
+                        b',' => i = skip_ws(b, i + 1),
+                        b']' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            spans = Some(found);
+        } else {
+            i = value_end(b, i)?;
+        }
+        i = skip_ws(b, i);
+        match *b.get(i)? {
+            b',' => i = skip_ws(b, i + 1),
+            b'}' => return spans.or(Some(Vec::new())),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b
+        .get(i)
+        .is_some_and(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+    {
+        i += 1;
+    }
+    i
+}
+
+/// The index of the quote that closes the string opening at `i`.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i += 1;
+        let n = memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+        if b[i + n] == b'"' {
+            return Some(i + n);
+        }
+        // An escape: the next byte is taken whatever it is.
+        i += n + 1;
+    }
+}
+
+/// The index just after the value that starts at `i`.
+fn value_end(b: &[u8], mut i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => Some(string_end(b, i)? + 1),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            loop {
+                match *b.get(i)? {
+                    b'"' => i = string_end(b, i)?,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => {
+            while b
+                .get(i)
+                .is_some_and(|c| !matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+            {
+                i += 1;
+            }
+            Some(i)
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Put {
     Created,
@@ -506,6 +784,226 @@ mod tests {
             &needles
         ));
         assert!(!lacks_any(r#"{"tools": []}"#, &[]));
+    }
+
+    /// A registry text of `n` entries as mcpreg writes it.
+    fn registry(entries: &[serde_json::Value]) -> String {
+        let path = Path::new("r.json");
+        let mut doc = Document::empty(path, Format::Json);
+        for e in entries {
+            doc.put(serde_json::from_value(e.clone()).expect("an entry"))
+                .expect("put");
+        }
+        String::from_utf8(doc.to_bytes().expect("bytes")).expect("utf-8")
+    }
+
+    fn entry_value(id: &str, name: &str, tool: &str) -> serde_json::Value {
+        serde_json::json!({
+            "id": id, "name": name,
+            "transport": {"type": "stdio", "command": "/usr/bin/srv", "env": {"K": "v"}},
+            "tools": [{"name": tool, "description": "does \"it\"",
+                       "inputSchema": {"type": "object", "properties": {"a": {"type": "string"}}}}],
+            "tags": ["t"], "meta": {"k": "v"},
+            "registered_at": "2026-11-01T10:00:00Z", "updated_at": "2026-11-01T10:00:00Z",
+        })
+    }
+
+    /// What the full reader makes of `text`.
+    fn full(text: &str) -> Result<Vec<Entry>> {
+        Document::parse(Path::new("r.json"), text, Format::Json).and_then(|d| d.entries())
+    }
+
+    /// One random edit of a registry text: a whole entry changed, added,
+    /// removed, moved or doubled (through the text, as a hand edit would), or a
+    /// byte inserted or removed anywhere, which mostly breaks the file.
+    fn edited(text: &str, choice: (u8, usize, u8, String)) -> String {
+        let (kind, at, byte, word) = choice;
+        let spans: Vec<Range<usize>> = server_spans(text, |_| None)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(span, _)| span)
+            .collect();
+        let pick = |at: usize| spans.get(at % spans.len().max(1)).cloned();
+        let at_byte = at % (text.len() + 1);
+        let safe = |i: usize| {
+            (0..=i)
+                .rev()
+                .find(|&j| text.is_char_boundary(j))
+                .unwrap_or(0)
+        };
+        match kind % 9 {
+            // Change one entry's name, as `register` would.
+            0 | 1 => match pick(at) {
+                Some(span) => {
+                    let raw = &text[span.clone()];
+                    let changed = raw.replacen("\"name\": \"", &format!("\"name\": \"{word}"), 1);
+                    format!("{}{changed}{}", &text[..span.start], &text[span.end..])
+                }
+                None => text.to_owned(),
+            },
+            // A new entry at the end of the list (a new id, or one that exists).
+            2 => match spans.last() {
+                Some(last) => {
+                    let id = if byte % 2 == 0 {
+                        format!("new-{word}")
+                    } else {
+                        "e-1".into()
+                    };
+                    let e = entry_value(&id, &word, "t");
+                    format!("{},\n{e}{}", &text[..last.end], &text[last.end..])
+                }
+                None => text.to_owned(),
+            },
+            // An entry removed.
+            3 => match pick(at) {
+                Some(span) if spans.len() > 1 => {
+                    let end = text[span.end..]
+                        .find(['{', ']'])
+                        .map_or(text.len(), |n| span.end + n);
+                    let end = if text[end..].starts_with(']') {
+                        span.end
+                    } else {
+                        end
+                    };
+                    format!("{}{}", &text[..span.start], &text[end..])
+                }
+                _ => text.to_owned(),
+            },
+            // Two entries swapped: no longer sorted by id.
+            4 => match (pick(at), pick(at + 1)) {
+                (Some(a), Some(b)) if a.end <= b.start => format!(
+                    "{}{}{}{}{}",
+                    &text[..a.start],
+                    &text[b.clone()],
+                    &text[a.end..b.start],
+                    &text[a.clone()],
+                    &text[b.end..]
+                ),
+                _ => text.to_owned(),
+            },
+            // A key doubled inside an entry, or an escape in its id.
+            5 => match pick(at) {
+                Some(span) => {
+                    let raw = &text[span.clone()];
+                    let changed = match byte % 3 {
+                        0 => raw.replacen("\"tags\":", "\"tags\": [], \"tags\":", 1),
+                        // Where a duplicate is kept silently by serde (the last wins).
+                        1 => raw.replacen("{\"a\": ", "{\"a\": 1, \"a\": ", 1),
+                        _ => raw.replacen("\"id\": \"e", "\"id\": \"\\u0065", 1),
+                    };
+                    format!("{}{changed}{}", &text[..span.start], &text[span.end..])
+                }
+                None => text.to_owned(),
+            },
+            // A byte inserted anywhere.
+            6 | 7 => {
+                let set = b"{}[]\",:\\ 0an\n";
+                let b = set[usize::from(byte) % set.len()] as char;
+                let i = safe(at_byte);
+                format!("{}{b}{}", &text[..i], &text[i..])
+            }
+            // A byte removed anywhere.
+            _ => {
+                let i = safe(at_byte.min(text.len().saturating_sub(1)));
+                let j = (i + 1..=text.len())
+                    .find(|&j| text.is_char_boundary(j))
+                    .unwrap_or(i);
+                format!("{}{}", &text[..i], &text[j..])
+            }
+        }
+    }
+
+    #[test]
+    fn a_reread_is_the_full_read_after_random_edits() {
+        use proptest::prelude::*;
+        let edit = (any::<u8>(), any::<usize>(), any::<u8>(), "[a-z]{1,6}");
+        let reused_some = std::cell::Cell::new(false);
+        let took_the_short_way = std::cell::Cell::new(0usize);
+        crate::testing::seeded_runner("reread", 256)
+            .run(
+                &(2usize..8, proptest::collection::vec(edit, 1..12)),
+                |(n, edits)| {
+                    let entries: Vec<_> = (0..n)
+                        .map(|i| entry_value(&format!("e-{i}"), &format!("n{i}"), &format!("t{i}")))
+                        .collect();
+                    let mut text = registry(&entries);
+                    let path = Path::new("r.json");
+                    let mut last = reread_json(path, text.clone(), &LastRead::default())
+                        .expect("mcpreg's own layout is reread");
+                    prop_assert_eq!(
+                        &last
+                            .entries
+                            .iter()
+                            .map(|e| (**e).clone())
+                            .collect::<Vec<_>>(),
+                        &full(&text).expect("valid")
+                    );
+                    for choice in edits {
+                        text = edited(&text, choice);
+                        let before = last.clone();
+                        match (reread_json(path, text.clone(), &last), full(&text)) {
+                            (Ok(read), Ok(entries)) => {
+                                let got: Vec<Entry> =
+                                    read.entries.iter().map(|e| (**e).clone()).collect();
+                                prop_assert_eq!(&got, &entries, "text:\n{}", text);
+                                took_the_short_way.set(took_the_short_way.get() + 1);
+                                if read
+                                    .entries
+                                    .iter()
+                                    .any(|e| before.entries.iter().any(|b| Arc::ptr_eq(b, e)))
+                                {
+                                    reused_some.set(true);
+                                }
+                                last = read;
+                            }
+                            (Ok(_), Err(e)) => {
+                                prop_assert!(
+                                    false,
+                                    "reread accepted what the full reader refuses ({e}):\n{text}"
+                                );
+                            }
+                            // The caller reads in full: the same answer by construction.
+                            (Err(back), Ok(entries)) => {
+                                prop_assert_eq!(&back, &text);
+                                last = last.shared(entries);
+                            }
+                            (Err(back), Err(_)) => prop_assert_eq!(&back, &text),
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+        let short = took_the_short_way.get();
+        assert!(short > 100, "only {short} rereads took the short way");
+        assert!(
+            reused_some.get(),
+            "no reread shared an entry with the read before"
+        );
+    }
+
+    #[test]
+    fn a_reread_shares_the_entries_whose_text_did_not_change() {
+        let entries: Vec<_> = (0..3)
+            .map(|i| entry_value(&format!("e-{i}"), &format!("n{i}"), "t"))
+            .collect();
+        let path = Path::new("r.json");
+        let first = reread_json(path, registry(&entries), &LastRead::default()).expect("read");
+        let mut changed = entries.clone();
+        changed[1]["name"] = "renamed".into();
+        let second = reread_json(path, registry(&changed), &first).expect("reread");
+        assert!(Arc::ptr_eq(&first.entries[0], &second.entries[0]));
+        assert!(!Arc::ptr_eq(&first.entries[1], &second.entries[1]));
+        assert_eq!(second.entries[1].declared.name, "renamed");
+        assert!(Arc::ptr_eq(&first.entries[2], &second.entries[2]));
+        // Not the file's layout, or not a registry: the full reader is asked.
+        assert!(reread_json(path, "[1]".into(), &first).is_err());
+        assert!(reread_json(path, String::new(), &first).is_err());
+        // The servers under a key the scan does not read as "servers" (an
+        // escape): the skeleton then holds servers that are no placeholders.
+        let escaped = registry(&entries).replacen("\"servers\"", "\"serv\\u0065rs\"", 1);
+        assert_eq!(full(&escaped).expect("valid").len(), 3);
+        assert!(reread_json(path, escaped, &first).is_err());
     }
 
     #[test]

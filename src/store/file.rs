@@ -13,7 +13,7 @@
 //! lock, the temp file and the rename all happen next to the real file, so the link
 //! survives and every name of the registry locks the same lock file.
 
-use super::document::{Document, Format, Put};
+use super::document::{self, Document, Format, LastRead, Put};
 use super::fsio::{self, folder_of};
 use super::{Edit, Options, Store, Subscription, Touched, Wake};
 use crate::catalog::search::{Ranking, Search};
@@ -226,6 +226,22 @@ impl Store for FileStore {
 
     fn list(&self) -> Result<Vec<Entry>> {
         self.read(|doc| doc.entries())
+    }
+
+    fn reread(&self, last: &LastRead) -> Result<LastRead> {
+        let text = match self.snapshot()? {
+            Some(snap) if self.format == Format::Json => snap.text,
+            _ => return Ok(last.shared(self.list()?)),
+        };
+        match document::reread_json(&self.path, text, last) {
+            Ok(read) => Ok(read),
+            // Something the scan did not expect, or a broken file: the full
+            // reader decides, and words the error.
+            Err(text) => {
+                let doc = Document::parse(&self.path, &text, self.format)?;
+                Ok(last.shared(doc.entries()?))
+            }
+        }
     }
 
     fn get(&self, id: &str) -> Result<Option<Entry>> {

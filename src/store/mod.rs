@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use document::Put;
+pub use document::{LastRead, Put};
 
 /// What happened to one id of a multi-id operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,6 +130,13 @@ pub trait Store {
     /// stored command runs (a stdio probe).
     fn check_commands_trusted(&self) -> Result<()> {
         Ok(())
+    }
+
+    /// The registry read again, as `list` reads it, with every entry that equals
+    /// its entry in `last` shared with it (`serve` holds 10,000 entries across
+    /// reads: memory stays flat). The file builds only entries whose text changed.
+    fn reread(&self, last: &LastRead) -> Result<LastRead> {
+        Ok(last.shared(self.list()?))
     }
 
     /// Tells `wake` whenever the registry may have changed, until the subscription
