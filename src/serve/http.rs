@@ -111,14 +111,11 @@ pub async fn serve(
     });
     let permits = Arc::new(Semaphore::new(options.max_connections));
     loop {
-        let (stream, _) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            // Out of descriptors or a connection reset before it was taken:
-            // the listener itself is fine, so wait a little and go on.
-            Err(_) => {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
+        // Out of descriptors or a connection reset before it was taken: the
+        // listener itself is fine, so wait a little and go on.
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
         };
         let _ = stream.set_nodelay(true);
         match permits.clone().try_acquire_owned() {
@@ -233,7 +230,7 @@ impl Listener {
     }
 }
 
-/// The whole body, or the answer that refuses it: 413 beyond MAX_BODY (also
+/// The whole body, or the answer that refuses it: 413 beyond `MAX_BODY` (also
 /// for a chunked body that never ends), 408 when it is not all there within
 /// `timeout`. A refused body is not read further: the connection closes.
 async fn read_body(
@@ -348,6 +345,10 @@ fn text(status: StatusCode, message: &str) -> Response<Body> {
 }
 
 /// `response`, after which the connection closes.
+#[allow(
+    clippy::unnecessary_box_returns,
+    reason = "a Refusal is the Err side of the guards' Results, boxed so that their Ok stays small"
+)]
 fn closing(mut response: Response<Body>) -> Refusal {
     response.headers_mut().insert(
         header::CONNECTION,
@@ -491,7 +492,7 @@ impl<T> StallLimit<T> {
     ) -> Poll<io::Result<R>> {
         match polled {
             Poll::Pending => self.stalled(cx),
-            done => {
+            done @ Poll::Ready(_) => {
                 self.stalled_since = None;
                 done
             }
@@ -667,7 +668,7 @@ mod tests {
             .expect("a runtime");
         let bytes = runtime
             .block_on(response.into_body().collect())
-            .map(|c| c.to_bytes())
+            .map(http_body_util::Collected::to_bytes)
             .unwrap_or_default();
         serde_json::from_slice(&bytes).unwrap_or_default()
     }

@@ -238,7 +238,13 @@ fn decode(text: &str, plus_is_space: bool) -> Result<String, String> {
             b'%' => {
                 let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
                 match (hex(i + 1), hex(i + 2)) {
-                    (Some(hi), Some(lo)) => out.push((hi * 16 + lo) as u8),
+                    (Some(hi), Some(lo)) => {
+                        #[allow(
+                            clippy::cast_possible_truncation,
+                            reason = "two hex digits make at most 255"
+                        )]
+                        out.push((hi * 16 + lo) as u8);
+                    }
                     _ => return Err(format!("{} has a bad %-escape", shown(text))),
                 }
                 i += 3;
@@ -487,6 +493,10 @@ fn version_order(a: &str, b: &str) -> Option<Ordering> {
 }
 
 /// Pre-release identifiers, dot by dot: numbers by value and before words.
+#[allow(
+    clippy::many_single_char_names,
+    reason = "a and b are the two sides of the comparison, as in Ord::cmp"
+)]
 fn pre_release_order(a: &str, b: &str) -> Ordering {
     let mut a = a.split('.');
     let mut b = b.split('.');
@@ -1151,7 +1161,8 @@ mod tests {
             for page in 1.. {
                 let mut target = "/v0.1/servers?version=latest&limit=2".to_owned();
                 if let Some(c) = &cursor {
-                    target.push_str(&format!("&cursor={}", encode(c)));
+                    target += "&cursor=";
+                    target += &encode(c);
                 }
                 let (_, body) = get(&target, &entries, secrets);
                 match read_page(&body.to_string(), page, &mut import).unwrap() {

@@ -51,7 +51,7 @@ impl Secrets {
         match &mut e.declared.transport {
             Transport::Stdio { env, .. } => hide(env),
             Transport::StreamableHttp { headers, .. } | Transport::Sse { headers, .. } => {
-                hide(headers)
+                hide(headers);
             }
         }
         e

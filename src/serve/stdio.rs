@@ -102,7 +102,7 @@ fn parse_error(problem: &str) -> serde_json::Value {
     })
 }
 
-/// Reads one line into `line`, keeping at most MAX_MESSAGE bytes of it.
+/// Reads one line into `line`, keeping at most `MAX_MESSAGE` bytes of it.
 /// Ok(None) at the end of input; Ok(Some(true)) when the line was longer.
 async fn read_line(
     input: &mut BufReader<tokio::io::Stdin>,

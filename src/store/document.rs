@@ -350,7 +350,7 @@ impl<'a> Document<'a> {
         (inner.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
     }
 
-    /// A serde_json error of a parse that began `base` bytes into the file text.
+    /// A `serde_json` error of a parse that began `base` bytes into the file text.
     fn json_error(&self, e: &serde_json::Error, base: usize) -> Error {
         let (base_line, base_col) = line_column(self.text, base);
         let (line, column) = if e.line() <= 1 {

@@ -4,6 +4,7 @@
 
 use crate::support::{HANG, Reg, eventually};
 use serde_json::{Value, json};
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Stdio};
@@ -61,7 +62,7 @@ impl HttpServe {
             self.addr
         );
         for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
+            let _ = write!(request, "{name}: {value}\r\n");
         }
         request.push_str("\r\n");
         self.exchange(request.as_bytes())
@@ -150,7 +151,7 @@ fn post_request(addr: SocketAddr, body: &[u8], extra: &[(&str, &str)]) -> Vec<u8
         body.len()
     );
     for (name, value) in extra {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     head.push_str("\r\n");
     let mut request = head.into_bytes();
@@ -514,7 +515,7 @@ fn a_bad_host_or_origin_gets_403() {
             body.len()
         );
         if let Some(origin) = origin {
-            request.push_str(&format!("Origin: {origin}\r\n"));
+            let _ = write!(request, "Origin: {origin}\r\n");
         }
         request.push_str("\r\n");
         request.push_str(&body);
