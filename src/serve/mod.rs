@@ -107,6 +107,9 @@ pub struct Registry {
     tools: Arc<Vec<Tool>>,
     /// The URIs this session subscribed to with `resources/subscribe` (2025 era).
     subscribed: Arc<Mutex<BTreeSet<String>>>,
+    /// The snapshot a `subscriptions/listen` of this session is acknowledged
+    /// against (2026-07-28): see `accepted_subscription_filter`.
+    listen_baseline: Arc<Mutex<Option<Arc<Snapshot>>>>,
 }
 
 impl Registry {
@@ -120,6 +123,7 @@ impl Registry {
             secrets,
             tools: Arc::new(tools),
             subscribed: Arc::default(),
+            listen_baseline: Arc::default(),
         }
     }
 
@@ -151,6 +155,7 @@ impl Registry {
     fn for_session(&self) -> Registry {
         Registry {
             subscribed: Arc::default(),
+            listen_baseline: Arc::default(),
             ..self.clone()
         }
     }
@@ -299,11 +304,12 @@ impl ServerHandler for Registry {
     /// the set of servers and `updated` for each subscribed URI whose text changed.
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
         let mut snapshot = self.snapshot.clone();
+        // Taken now, not when the task first runs: a change in between is told.
+        let mut last = snapshot.borrow_and_update().clone();
         let subscribed = self.subscribed.clone();
         let secrets = self.secrets;
         let peer = context.peer;
         tokio::spawn(async move {
-            let mut last = snapshot.borrow_and_update().clone();
             loop {
                 let watched = || {
                     subscribed
@@ -334,12 +340,23 @@ impl ServerHandler for Registry {
         &self,
         requested: &SubscriptionFilter,
     ) -> Option<SubscriptionFilter> {
+        // The SDK acknowledges the subscription, and only then calls `listen`:
+        // a change published in between would become `listen`'s starting point
+        // and never be told, though the client saw the acknowledgement first.
+        // So the starting point is taken here. Should two listens of one session
+        // race, the older one is kept: a spare notification is harmless.
+        if let Ok(mut baseline) = self.listen_baseline.lock() {
+            baseline.get_or_insert_with(|| self.snapshot.borrow().clone());
+        }
         Some(requested.supported_by(&self.get_info().capabilities))
     }
 
     async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
         let mut snapshot = self.snapshot.clone();
-        let mut last = snapshot.borrow_and_update().clone();
+        let baseline = self.listen_baseline.lock().ok().and_then(|mut b| b.take());
+        let mut last = baseline.unwrap_or_else(|| snapshot.borrow().clone());
+        // The first wait compares the starting point with what is current now.
+        snapshot.mark_changed();
         let accepted = context.accepted().clone();
         let watched = accepted.resource_subscriptions.clone().unwrap_or_default();
         let wants_list = accepted.resources_list_changed == Some(true);
