@@ -63,7 +63,7 @@ use super::{
     ProbeOptions, ProbeReport, parallel_map,
 };
 use crate::catalog::limits::{Keeper, List};
-use crate::catalog::model::{Prompt, PromptArgument, Resource, Tool};
+use crate::catalog::primitives::{Prompt, PromptArgument, Resource, Tool};
 use crate::catalog::{self, TransportKind};
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};
