@@ -74,11 +74,6 @@ impl Group {
         &mut self.child
     }
 
-    /// Sends `signal` to the whole group.
-    pub fn signal(&self, signal: libc::c_int) {
-        signal_group(self.pgid, signal);
-    }
-
     /// The exit status, if the leader has exited (it is then reaped).
     pub fn try_wait(&mut self) -> Option<ExitStatus> {
         let status = self.child.try_wait().ok().flatten();
@@ -110,32 +105,63 @@ impl Group {
         status
     }
 
-    /// SIGTERM to the group, up to `grace` for the leader to exit, then SIGKILL;
-    /// then what is left of the group gets the same. Returns the leader's status.
+    /// Stops the group ([`stop_group`]), waiting on the leader here.
     pub fn stop(&mut self, grace: Duration) -> Option<ExitStatus> {
-        self.signal(libc::SIGTERM);
-        let status = match self.wait_for(grace) {
-            Some(status) => Some(status),
-            None => {
-                self.signal(libc::SIGKILL);
-                self.wait()
-            }
-        };
-        self.stop_rest(Duration::from_millis(200));
-        status
+        let pgid = self.pgid;
+        stop_group(pgid, grace, self)
     }
 
     /// After the leader exited: SIGTERM to what remains of its group, a short
     /// grace, then SIGKILL.
     pub fn stop_rest(&self, grace: Duration) {
-        if group_alive(self.pgid) {
-            self.signal(libc::SIGTERM);
-            let until = Instant::now() + grace;
-            while group_alive(self.pgid) && Instant::now() < until {
-                thread::sleep(Duration::from_millis(5));
-            }
-            self.signal(libc::SIGKILL);
+        stop_rest(self.pgid, grace);
+    }
+}
+
+/// Where the exit of a group's leader is heard, for [`stop_group`]: the
+/// [`Group`] itself, or, when the group was moved into a thread that waits on it
+/// (`run`, whose server's exit arrives on the channel that also carries
+/// signals), whatever that thread reports to.
+pub trait Leader {
+    /// The leader's exit status, if it exits within `max` (it is then reaped).
+    fn exit_within(&mut self, max: Duration) -> Option<ExitStatus>;
+    /// The exit status of a leader that was sent SIGKILL.
+    fn killed(&mut self) -> Option<ExitStatus>;
+}
+
+impl Leader for Group {
+    fn exit_within(&mut self, max: Duration) -> Option<ExitStatus> {
+        self.wait_for(max)
+    }
+
+    fn killed(&mut self) -> Option<ExitStatus> {
+        self.wait()
+    }
+}
+
+/// The one stop of a process group: SIGTERM to the group, up to `grace` for its
+/// leader to exit, then SIGKILL; then what is left of the group gets the same
+/// ([`stop_rest`]). Returns the leader's status.
+pub fn stop_group(pgid: i32, grace: Duration, leader: &mut impl Leader) -> Option<ExitStatus> {
+    signal_group(pgid, libc::SIGTERM);
+    let status = leader.exit_within(grace).or_else(|| {
+        signal_group(pgid, libc::SIGKILL);
+        leader.killed()
+    });
+    stop_rest(pgid, Duration::from_millis(200));
+    status
+}
+
+/// After the leader exited: SIGTERM to what remains of group `pgid`, up to
+/// `grace`, then SIGKILL.
+pub fn stop_rest(pgid: i32, grace: Duration) {
+    if group_alive(pgid) {
+        signal_group(pgid, libc::SIGTERM);
+        let until = Instant::now() + grace;
+        while group_alive(pgid) && Instant::now() < until {
+            thread::sleep(Duration::from_millis(5));
         }
+        signal_group(pgid, libc::SIGKILL);
     }
 }
 

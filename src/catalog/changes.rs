@@ -160,7 +160,9 @@ fn differing(old: &Entry, new: &Entry) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::model::{Lease, Tool, Transport};
+    use crate::catalog::model::Lease;
+    use crate::catalog::primitives::Tool;
+    use crate::catalog::transport::Transport;
     use std::time::Duration;
 
     fn entry(id: &str, ttl: Option<u64>, at: Timestamp) -> Entry {

@@ -22,7 +22,8 @@
 //! [`Entry`]: super::model::Entry
 //! [`Registration`]: super::registration::Registration
 
-use super::model::{Auth, Prompt, Resource, Tool, Transport};
+use super::primitives::{Prompt, Resource, Tool};
+use super::transport::{Auth, Transport};
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};

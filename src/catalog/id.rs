@@ -2,7 +2,7 @@
 //! entry, and validated so that an id is always safe as a file name, an etcd key
 //! segment and a shell word.
 
-use super::model::Transport;
+use super::transport::Transport;
 use std::hash::Hasher;
 
 const MAX_ID_LEN: usize = 128;

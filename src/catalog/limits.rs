@@ -2,8 +2,9 @@
 //! or a server answering a probe (issue 11 §5 and §9). A registration beyond them
 //! is refused; a probe keeps what fits and says what it dropped.
 
-use super::model::{Prompt, Resource, Tool, Transport};
+use super::primitives::{Prompt, Resource, Tool};
 use super::registration::Registration;
+use super::transport::Transport;
 use serde_json::Value;
 use std::collections::HashSet;
 

@@ -15,7 +15,7 @@
 //! field also gets a short digest, only so that a change can be explained (which
 //! fields), never to decide one. A pin is one string per tool (see [`ToolPin`]).
 
-use super::model::Tool;
+use super::primitives::Tool;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

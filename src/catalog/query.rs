@@ -7,8 +7,9 @@
 //! entries never builds ten thousand full entries; an in-memory `Entry` lends the same view. One matching
 //! function serves both, so the two paths cannot disagree.
 
-use super::model::{Entry, HealthStatus, LeaseState, TransportKind};
+use super::model::{Entry, HealthStatus, LeaseState};
 use super::time::Timestamp;
+use super::transport::TransportKind;
 use serde::Deserialize;
 use std::borrow::Cow;
 

@@ -3,11 +3,11 @@
 //! Stores apply these under their own concurrency control; commands only call them.
 
 use super::declaration::{self, Carrier, Declaration, Key, once};
-use super::model::{
-    Entry, Health, HealthStatus, Learned, Lease, LeaseState, ServerInfo, Tool, Transport,
-};
+use super::model::{Entry, Health, HealthStatus, Learned, Lease, LeaseState, ServerInfo};
 use super::pins::{self, Pins, ToolChange};
+use super::primitives::Tool;
 use super::time::{Timestamp, human_duration};
+use super::transport::Transport;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

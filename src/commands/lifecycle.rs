@@ -10,6 +10,7 @@ use super::{Context, Exit};
 use crate::catalog::Timestamp;
 use crate::catalog::registration::Registration;
 use crate::error::{Error, Result};
+use crate::process;
 use crate::store::Touched;
 use std::process::ExitStatus;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -133,29 +134,34 @@ fn heartbeat(ctx: &mut Context, registration: &Registration) {
 }
 
 /// SIGTERM to the server's group, SIGKILL if it has not exited after
-/// `process::STOP_GRACE`; the exit is the server's status.
+/// `process::STOP_GRACE` (`process::stop_group`); the exit is the server's status.
 pub fn stop(pgid: i32, signals: &Signals) -> Exit {
-    use crate::process::{STOP_GRACE, signal_group};
-    signal_group(pgid, libc::SIGTERM);
-    let deadline = Instant::now() + STOP_GRACE;
-    let status = loop {
-        match signals
-            .rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
-            Ok(Event::Exited(status)) => break Some(status),
-            Err(RecvTimeoutError::Disconnected) => break None,
-            Ok(Event::Signal(_)) => {}
-            Err(RecvTimeoutError::Timeout) => {
-                signal_group(pgid, libc::SIGKILL);
-                break match signals.rx.recv_timeout(STOP_GRACE) {
-                    Ok(Event::Exited(status)) => Some(status),
-                    _ => None,
-                };
+    process::stop_group(pgid, process::STOP_GRACE, &mut Reported(&signals.rx))
+        .map_or(Exit::Error, exit_of)
+}
+
+/// The exit of `run`'s server as the thread that waits on it reports it, on the
+/// channel of signals; a signal meanwhile changes nothing, a stop is under way.
+struct Reported<'a>(&'a Receiver<Event>);
+
+impl process::Leader for Reported<'_> {
+    fn exit_within(&mut self, max: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + max;
+        loop {
+            match self
+                .0
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(Event::Exited(status)) => return Some(status),
+                Ok(Event::Signal(_)) => {}
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
             }
         }
-    };
-    // Whatever the server left running in its group goes with it.
-    signal_group(pgid, libc::SIGKILL);
-    status.map_or(Exit::Error, exit_of)
+    }
+
+    /// Bounded all the same: should the waiting thread never report (its wait
+    /// failed), `run` still ends.
+    fn killed(&mut self) -> Option<ExitStatus> {
+        self.exit_within(process::STOP_GRACE)
+    }
 }

@@ -63,7 +63,7 @@ use super::{
     ProbeOptions, ProbeReport, parallel_map,
 };
 use crate::catalog::limits::{Keeper, List};
-use crate::catalog::model::{Prompt, PromptArgument, Resource, Tool};
+use crate::catalog::primitives::{Prompt, PromptArgument, Resource, Tool};
 use crate::catalog::{self, TransportKind};
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};
@@ -337,23 +337,16 @@ fn discovered(t: &mut dyn Transport, clock: &Clock, result: Value) -> Result<Pro
     }
     check_result_type(&result, "server/discover")?;
     let capabilities = capabilities_of(&result, "server/discover")?;
-    let (server_name, server_version) = discovered_server_info(&result);
-    let mut report = ProbeReport {
-        era: Era::Discover,
-        protocol_version: DISCOVER_VERSION.to_string(),
-        transport: t.kind(),
-        server_name,
-        server_version,
-        capabilities: sorted_keys(&capabilities),
-        tools: vec![],
-        resources: vec![],
-        prompts: vec![],
-        truncated: None,
-        latency: Duration::ZERO,
-    };
-    lists(t, clock, &capabilities, Era::Discover, &mut report)?;
-    report.latency = clock.start.elapsed();
-    Ok(report)
+    let server = discovered_server_info(&result);
+    let version = DISCOVER_VERSION.to_string();
+    Ok(report(
+        t,
+        clock,
+        Era::Discover,
+        version,
+        server,
+        &capabilities,
+    )?)
 }
 
 fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step> {
@@ -392,23 +385,43 @@ fn initialize(t: &mut dyn Transport, clock: &Clock) -> Result<ProbeReport, Step>
         return Err(Step::Final(ProbeError::UnsupportedVersion { version }));
     }
     let capabilities = capabilities_of(&result, "initialize")?;
-    let (server_name, server_version) = server_info(&result, "serverInfo");
+    let server = server_info(&result, "serverInfo");
     t.set_protocol(Era::Initialize, &version);
     t.notify("notifications/initialized", Value::Null, clock.deadline)?;
+    Ok(report(
+        t,
+        clock,
+        Era::Initialize,
+        version,
+        server,
+        &capabilities,
+    )?)
+}
+
+/// The report of a handshake that succeeded in `era`: what the server said of
+/// itself (its `(name, version)`), then its lists, and the time all that took.
+fn report(
+    t: &mut dyn Transport,
+    clock: &Clock,
+    era: Era,
+    protocol_version: String,
+    (server_name, server_version): (Option<String>, Option<String>),
+    capabilities: &Map<String, Value>,
+) -> Result<ProbeReport, ProbeError> {
     let mut report = ProbeReport {
-        era: Era::Initialize,
-        protocol_version: version,
+        era,
+        protocol_version,
         transport: t.kind(),
         server_name,
         server_version,
-        capabilities: sorted_keys(&capabilities),
+        capabilities: sorted_keys(capabilities),
         tools: vec![],
         resources: vec![],
         prompts: vec![],
         truncated: None,
         latency: Duration::ZERO,
     };
-    lists(t, clock, &capabilities, Era::Initialize, &mut report)?;
+    lists(t, clock, capabilities, era, &mut report)?;
     report.latency = clock.start.elapsed();
     Ok(report)
 }

@@ -4,7 +4,7 @@
 
 use crate::lifecycle::{Guard, SERVER, free_port};
 use crate::mcp_fakes::stdio::{Behaviour, argv};
-use crate::support::{Reg, Run};
+use crate::support::{Reg, Run, read_pid};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -194,24 +194,6 @@ fn gone(pid: i32) -> bool {
     }
 }
 
-fn read_pid(path: &Path, within: Duration) -> i32 {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(pid) = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-        {
-            return pid;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{} within {within:?}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn kill(pid: i32, signal: i32) {
     // SAFETY: kill has no memory preconditions.
     unsafe {
@@ -231,7 +213,7 @@ fn a_grandchild_in_its_own_session_dies_with_the_probe() {
         &[("MCPREG_FAKE_CHILDFILE", &childfile)],
     )
     .ok();
-    let child = read_pid(&childfile, Duration::from_secs(5));
+    let child = read_pid(&childfile);
     let escaped = !gone(child);
     kill(child, libc::SIGKILL);
     assert!(!escaped, "the setsid grandchild {child} outlived the probe");
@@ -323,7 +305,7 @@ fn watch_exec(reg: &Reg, script: &str, pidfile: &Path) -> (Guard, i32) {
     let _ = std::fs::remove_file(pidfile);
     let script = format!("echo $$ > {}; {script}", pidfile.display());
     let watch = Guard::spawn(reg.cmd(&["watch", "--exec", "sh", "-c", &script]));
-    (watch, read_pid(pidfile, Duration::from_secs(30)))
+    (watch, read_pid(pidfile))
 }
 
 /// How long a loaded debug build may take, beyond the 2 s grace, to exit after a
@@ -374,7 +356,7 @@ fn signals_stop_watch_exec_run_and_keepalive_at_once() {
         ]));
         let id = run.id();
         assert!(reg.ids().contains(&id));
-        let shell = read_pid(&shell_pid, Duration::from_secs(5));
+        let shell = read_pid(&shell_pid);
         let (took, code) = stop_with(&mut run, signal, grace + EXIT_SLACK);
         assert_eq!(
             code,

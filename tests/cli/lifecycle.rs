@@ -1,7 +1,7 @@
 //! `register --keepalive` and `run`, driven through real signals: heartbeats, a
 //! registration that survives a prune, and nothing left behind afterwards.
 
-use crate::support::{Reg, eventually};
+use crate::support::{Reg, eventually, read_pid};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -93,14 +93,6 @@ fn renewed_in_time(reg: &Reg, id: &str, ttl: Duration) {
         gap > Duration::ZERO && gap < ttl,
         "renewed {gap:?} later, ttl {ttl:?}"
     );
-}
-
-fn read_pid(pidfile: &std::path::Path) -> i32 {
-    std::fs::read_to_string(pidfile)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
 }
 
 fn alive(pid: i32) -> bool {

@@ -4,7 +4,7 @@
 use crate::mcp_fakes::brain::FakeEra;
 use crate::mcp_fakes::http::{FakeHttp, HttpFake};
 use crate::mcp_fakes::stdio::{Behaviour, argv, timeout_secs};
-use crate::support::{Reg, eventually, finish, timed};
+use crate::support::{Reg, eventually, finish, read_pid, timed};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
@@ -45,14 +45,6 @@ fn gone(pid: i32) -> bool {
             .next()
             .is_some_and(|rest| rest.trim_start().starts_with('Z')),
     }
-}
-
-fn read_pid(path: &Path) -> i32 {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .trim()
-        .parse()
-        .unwrap()
 }
 
 fn health_probe_speaks_both_eras_over_every_transport_and_records_it(reg: &Reg) {

@@ -290,6 +290,20 @@ pub fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
 /// hang: never a latency bound.
 pub const HANG: Duration = Duration::from_secs(60);
 
+/// The pid a process wrote to `path`, once the file holds one: a server or its
+/// child may write it after the command that started it has returned.
+#[track_caller]
+pub fn read_pid(path: &Path) -> i32 {
+    let mut pid = None;
+    eventually(&format!("a pid in {}", path.display()), || {
+        pid = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|s| s.trim().parse().ok());
+        pid.is_some()
+    });
+    pid.expect("eventually returns once the pid is read")
+}
+
 /// What one short `mcpreg` command (a `list` of an empty registry file) takes on
 /// this machine right now: the median of three. Tests that bound a latency add a
 /// multiple of it, so the bound follows the machine's load.
