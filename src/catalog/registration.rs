@@ -239,9 +239,10 @@ impl Entry {
                 let changes = pins.compare(&p.tools);
                 pins.seen = (!changes.is_empty()).then(|| p.tools.clone());
                 Health {
-                    status: match changes.is_empty() {
-                        true => HealthStatus::Ok,
-                        false => HealthStatus::Changed,
+                    status: if changes.is_empty() {
+                        HealthStatus::Ok
+                    } else {
+                        HealthStatus::Changed
                     },
                     checked_at: now,
                     last_ok_at: Some(now),
