@@ -308,7 +308,7 @@ impl Declare {
                 capabilities,
                 tags: nonempty("--tag", &self.tags)?,
                 meta: pairs("--meta", &self.meta)?,
-                auth: self.auth.into(),
+                auth: self.auth,
                 health_url: self.health_url.clone(),
             },
             ttl: self.ttl,

@@ -12,6 +12,8 @@
 use crate::catalog::model::Auth;
 use crate::catalog::time;
 use crate::catalog::{StatusFilter, TransportKind};
+use crate::interop::Target;
+pub use crate::output::{ColorChoice, OutputFormat};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -96,25 +98,6 @@ pub struct Global {
     /// Say what is being done, on stderr
     #[arg(short, long, global = true)]
     pub verbose: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Aligned columns for people
-    Table,
-    /// Full entries as JSON
-    Json,
-    /// Full entries as YAML
-    Yaml,
-    /// One id per line, for shell loops
-    Ids,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -291,8 +274,8 @@ pub struct Declare {
     pub headers: Vec<String>,
 
     /// How clients authenticate
-    #[arg(long, value_enum, default_value_t = AuthKind::None)]
-    pub auth: AuthKind,
+    #[arg(long, value_enum, default_value_t = Auth::None)]
+    pub auth: Auth,
 
     /// A plain HTTP health endpoint, kept for other tools
     #[arg(long, value_name = "URL")]
@@ -303,20 +286,14 @@ pub struct Declare {
     pub ttl: Option<Duration>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum AuthKind {
-    None,
-    Bearer,
-    Oauth2,
-}
+/// `--auth`: the catalog's own type, written by hand as for [`StatusFilter`].
+impl ValueEnum for Auth {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Auth::None, Auth::Bearer, Auth::Oauth2]
+    }
 
-impl From<AuthKind> for Auth {
-    fn from(kind: AuthKind) -> Self {
-        match kind {
-            AuthKind::None => Auth::None,
-            AuthKind::Bearer => Auth::Bearer,
-            AuthKind::Oauth2 => Auth::Oauth2,
-        }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
     }
 }
 
@@ -437,6 +414,42 @@ pub struct Filters {
     /// be down, or to offer other tools than were pinned, is left out]
     #[arg(long, value_enum, value_name = "HEALTH")]
     pub health: Vec<HealthFilter>,
+}
+
+/// `--format`: output's own type, the words and help a derive would give.
+impl ValueEnum for OutputFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            OutputFormat::Table,
+            OutputFormat::Json,
+            OutputFormat::Yaml,
+            OutputFormat::Ids,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            OutputFormat::Table => PossibleValue::new("table").help("Aligned columns for people"),
+            OutputFormat::Json => PossibleValue::new("json").help("Full entries as JSON"),
+            OutputFormat::Yaml => PossibleValue::new("yaml").help("Full entries as YAML"),
+            OutputFormat::Ids => PossibleValue::new("ids").help("One id per line, for shell loops"),
+        })
+    }
+}
+
+/// `--color`: output's own type.
+impl ValueEnum for ColorChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[ColorChoice::Auto, ColorChoice::Always, ColorChoice::Never]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        }))
+    }
 }
 
 /// `--status`: the catalog's own type, so that a filter has one name. Written by
@@ -655,8 +668,8 @@ pub struct Serve {
 )]
 pub struct Export {
     /// Format to write
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub to: ExportTo,
+    #[arg(long, value_name = "FORMAT", value_parser = export_targets())]
+    pub to: Target,
 
     #[command(flatten)]
     pub filters: Filters,
@@ -670,49 +683,10 @@ pub struct Export {
     pub namespace: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ExportTo {
-    /// claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only
-    ClaudeDesktop,
-    /// .mcp.json, ~/.claude.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}
-    ClaudeCode,
-    /// .vscode/mcp.json (JSONC): {"servers": {NAME: {type: stdio|http|sse, ...}}}
-    Vscode,
-    /// .cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
-    Cursor,
-    /// ~/.codeium/windsurf/mcp_config.json: {"mcpServers": {NAME: {command, ...} | {serverUrl, headers}}}
-    Windsurf,
-    /// cline_mcp_settings.json: {"mcpServers": {NAME: {command, ...} | {type: streamableHttp|sse, url}}}
-    Cline,
-    /// Roo Code's mcp_settings.json, .roo/mcp.json: {"mcpServers": {NAME: {type: stdio|streamable-http|sse, ...}}}
-    RooCode,
-    /// ~/.continue/config.yaml: mcpServers: [{name, type, command | url, ...}]
-    Continue,
-    /// Zed's settings.json (JSONC): {"context_servers": {NAME: {command, args, env} | {url, headers}}}
-    Zed,
-    /// ~/.gemini/settings.json: {"mcpServers": {NAME: {command, ...} | {httpUrl} | {url (SSE)}}}
-    GeminiCli,
-    /// ~/.codex/config.toml: [mcp_servers.NAME] command, args, env | url, http_headers; no SSE
-    Codex,
-    /// ~/.config/goose/config.yaml: extensions: {NAME: {type: stdio, cmd, args, envs} | {type, uri}}
-    Goose,
-    /// opencode.json (JSONC): {"mcp": {NAME: {type: local, command: [ARGV]} | {type: remote, url}}}
-    Opencode,
-    /// ~/.lmstudio/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}
-    LmStudio,
-    /// ~/.copilot/mcp-config.json: {"mcpServers": {NAME: {type: local|http|sse, ..., tools}}}
-    CopilotCli,
-    /// The official MCP Registry's server.json (schema 2025-12-11); an array when several match
-    ServerJson,
-}
-
-impl ExportTo {
-    /// The name given on the command line (`claude-desktop`, `server-json`).
-    pub fn name(self) -> String {
-        self.to_possible_value()
-            .map(|v| v.get_name().to_owned())
-            .unwrap_or_default()
-    }
+/// `--to`: the words and help of interop's one list of targets, in its order.
+fn export_targets() -> impl TypedValueParser<Value = Target> {
+    PossibleValuesParser::new(Target::all().map(|t| PossibleValue::new(t.name()).help(t.shape())))
+        .try_map(|word| Target::by_name(&word).ok_or("not an export target"))
 }
 
 /// Export the matching servers into every MCP client installed for this user.

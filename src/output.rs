@@ -12,13 +12,33 @@
 use crate::catalog::search::Ranking;
 use crate::catalog::time::human_duration;
 use crate::catalog::{Entry, HealthStatus, LeaseState, Timestamp};
-use crate::cli::{ColorChoice, OutputFormat};
 use crate::error::Result;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
+
+/// How data is printed (`--format`); its clap side is in `cli`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    Table,
+    /// Full entries as JSON.
+    Json,
+    /// Full entries as YAML.
+    Yaml,
+    /// One id per line, for shell loops.
+    Ids,
+}
+
+/// When tables are coloured (`--color`); its clap side is in `cli`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// `text` with every character that could steer a terminal written out as an
 /// escape: C0 controls (`\n`, `\r`, `\t`, others as `\x1b`), DEL, C1 controls

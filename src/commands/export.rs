@@ -2,23 +2,18 @@
 
 use super::{Context, Exit, Run};
 use crate::catalog::Entry;
-use crate::cli::{Export, ExportTo};
+use crate::cli::Export;
 use crate::error::{Error, Result};
 use crate::interop::clients::{self, Client};
-use crate::interop::server_json;
+use crate::interop::{Target, server_json};
 use crate::store::external;
 
 impl Run for Export {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let entries = ctx.store.find(&self.filters.query()?, ctx.now)?;
-        if self.to == ExportTo::ServerJson {
-            return self.server_json(ctx, &entries);
-        }
-        let Some(client) = clients::by_name(&self.to.name()) else {
-            return Err(Error::usage(
-                "--to",
-                format!("{}: no such client", self.to.name()),
-            ));
+        let client = match self.to {
+            Target::ServerJson => return self.server_json(ctx, &entries),
+            Target::Client(client) => client,
         };
         if entries.is_empty() {
             ctx.ui.warn(format_args!(

@@ -14,10 +14,51 @@ pub mod server_json;
 /// The namespace `export --to server-json` gives names that are not reverse-DNS.
 pub const DEFAULT_NAMESPACE: &str = "local.mcpreg";
 
+/// What an export writes: one client's config, or server.json. The one list of
+/// targets is [`clients::ALL`] and server.json after it; `cli` gives it its
+/// clap side (the words and help of `export --to`), `serve` the enum of
+/// `get_client_config`.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    Client(&'static Client),
+    ServerJson,
+}
+
+impl Target {
+    /// Every target, in the order of `--to`'s list: the clients, then server.json.
+    pub fn all() -> impl Iterator<Item = Target> {
+        clients::ALL
+            .iter()
+            .map(|&c| Target::Client(c))
+            .chain([Target::ServerJson])
+    }
+
+    /// The name of `--to` (`claude-desktop`, `server-json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Client(c) => c.name,
+            Target::ServerJson => "server-json",
+        }
+    }
+
+    /// What the target's file looks like, for `--to`'s help.
+    pub fn shape(self) -> &'static str {
+        match self {
+            Target::Client(c) => c.shape,
+            Target::ServerJson => {
+                "The official MCP Registry's server.json (schema 2025-12-11); an array when several match"
+            }
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Target> {
+        Target::all().find(|t| t.name() == name)
+    }
+}
+
 use crate::catalog::model::check_http_url;
 use crate::catalog::registration::Registration;
 use crate::catalog::{Declaration, Entry, Transport, id};
-use crate::cli::ExportTo;
 use clients::{Client, Syntax};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -300,15 +341,16 @@ pub struct Written {
 
 /// The file `export --to TO` writes for `entries` where there was none (the
 /// server.json names in the default namespace).
-pub fn export_new(to: ExportTo, entries: Vec<Entry>) -> Result<Written, String> {
-    if to == ExportTo::ServerJson {
-        return Ok(Written {
-            bytes: server_json_bytes(&entries, DEFAULT_NAMESPACE, &[]),
-            skipped: Vec::new(),
-        });
-    }
-    let client =
-        clients::by_name(&to.name()).ok_or_else(|| format!("{}: no such client", to.name()))?;
+pub fn export_new(to: Target, entries: Vec<Entry>) -> Result<Written, String> {
+    let client = match to {
+        Target::ServerJson => {
+            return Ok(Written {
+                bytes: server_json_bytes(&entries, DEFAULT_NAMESPACE, &[]),
+                skipped: Vec::new(),
+            });
+        }
+        Target::Client(client) => client,
+    };
     let (entries, _) = without_cwd(client, entries);
     let export = clients::export(client, &entries, None)?;
     Ok(Written {

@@ -2,7 +2,7 @@
 //! `serve` answers goes to an agent's context, often to a model provider.
 
 use crate::catalog::{Entry, Transport};
-use crate::cli::ExportTo;
+use crate::interop::Target;
 use std::collections::BTreeMap;
 
 /// What an answer shows in place of a secret value.
@@ -21,20 +21,16 @@ impl Secrets {
     }
 
     /// The entry as a client config for `to` shows it: each secret a placeholder
-    /// the client fills in from its environment where it has such a syntax.
-    pub fn config(self, e: &Entry, to: ExportTo) -> Entry {
-        self.replaced(e, |name| {
-            let name = env_name(name);
-            match to {
-                // https://code.visualstudio.com/docs/copilot/reference/mcp-configuration
-                ExportTo::Vscode => format!("${{env:{name}}}"),
-                // https://docs.cursor.com/context/mcp (config interpolation)
-                ExportTo::Cursor => format!("${{env:{name}}}"),
-                // https://docs.anthropic.com/en/docs/claude-code/mcp (env expansion in .mcp.json)
-                ExportTo::ClaudeCode => format!("${{{name}}}"),
-                // The others have no placeholder syntax mcpreg knows to be read.
-                _ => REDACTED.to_owned(),
-            }
+    /// the client fills in from its environment where it has such a syntax (the
+    /// client's `env_ref`; the others have none mcpreg knows to be read).
+    pub fn config(self, e: &Entry, to: Target) -> Entry {
+        let env_ref = match to {
+            Target::Client(client) => client.env_ref,
+            Target::ServerJson => None,
+        };
+        self.replaced(e, |name| match env_ref {
+            Some((before, after)) => format!("{before}{}{after}", env_name(name)),
+            None => REDACTED.to_owned(),
         })
     }
 

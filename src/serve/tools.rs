@@ -10,9 +10,9 @@ use super::Snapshot;
 use super::secrets::Secrets;
 use crate::catalog::search::{Ranking, Search};
 use crate::catalog::{Entry, HealthState, LeaseState, Query, Timestamp, TransportKind};
-use crate::cli::{ExportTo, Find};
-use crate::interop::export_new;
-use clap::{Parser, ValueEnum};
+use crate::cli::Find;
+use crate::interop::{Target, export_new};
+use clap::Parser;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -574,7 +574,7 @@ pub fn get_client_config(
 ) -> Result<Answer, Refusal> {
     let arguments = object(arguments, &["ids", "client"])?;
     let client = string_of(&arguments, "client")?;
-    let to = ExportTo::from_str(client, false).map_err(|_| {
+    let to = Target::by_name(client).ok_or_else(|| {
         format!(
             "client: {client:?} is not one of {}",
             export_targets().join(", ")
@@ -608,11 +608,8 @@ pub fn get_client_config(
 }
 
 /// The names `export --to` takes.
-fn export_targets() -> Vec<String> {
-    ExportTo::value_variants()
-        .iter()
-        .map(|t| t.name())
-        .collect()
+fn export_targets() -> Vec<&'static str> {
+    Target::all().map(Target::name).collect()
 }
 
 fn lookup<'e>(entries: &'e [Arc<Entry>], id: &str) -> Result<&'e Entry, Refusal> {

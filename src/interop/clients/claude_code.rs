@@ -30,6 +30,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "claude-code",
     doc: "https://docs.claude.com/en/docs/claude-code/mcp",
+    shape: r#".mcp.json, ~/.claude.json: {"mcpServers": {NAME: {type: stdio|http|sse, ...}}}"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -40,4 +41,6 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: false,
     new_file: &[],
+    // https://docs.anthropic.com/en/docs/claude-code/mcp (env expansion in .mcp.json)
+    env_ref: Some(("${", "}")),
 };

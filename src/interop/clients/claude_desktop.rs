@@ -19,6 +19,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "claude-desktop",
     doc: "https://modelcontextprotocol.io/docs/develop/connect-local-servers",
+    shape: r#"claude_desktop_config.json: {"mcpServers": {NAME: {command, args, env}}}; stdio only"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -29,4 +30,5 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };

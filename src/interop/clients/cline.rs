@@ -32,6 +32,7 @@ fn storage(d: &Dirs) -> std::path::PathBuf {
 pub const CLIENT: Client = Client {
     name: "cline",
     doc: "https://docs.cline.bot/mcp/configuring-mcp-servers",
+    shape: r#"cline_mcp_settings.json: {"mcpServers": {NAME: {command, ...} | {type: streamableHttp|sse, url}}}"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -42,4 +43,5 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };

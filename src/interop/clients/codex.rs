@@ -58,6 +58,7 @@ fn home(d: &Dirs) -> std::path::PathBuf {
 pub const CLIENT: Client = Client {
     name: "codex",
     doc: "https://developers.openai.com/codex/mcp",
+    shape: "~/.codex/config.toml: [mcp_servers.NAME] command, args, env | url, http_headers; no SSE",
     syntax: Syntax::Toml,
     at: &["mcp_servers"],
     layout: Layout::Map,
@@ -68,4 +69,5 @@ pub const CLIENT: Client = Client {
     read,
     cwd: true,
     new_file: &[],
+    env_ref: None,
 };

@@ -88,6 +88,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
 pub const CLIENT: Client = Client {
     name: "continue",
     doc: "https://docs.continue.dev/customize/deep-dives/mcp",
+    shape: "~/.continue/config.yaml: mcpServers: [{name, type, command | url, ...}]",
     syntax: Syntax::Yaml,
     at: &["mcpServers"],
     layout: Layout::List,
@@ -98,4 +99,5 @@ pub const CLIENT: Client = Client {
     read,
     cwd: false,
     new_file: &[("name", "mcpreg"), ("version", "0.0.1"), ("schema", "v1")],
+    env_ref: None,
 };

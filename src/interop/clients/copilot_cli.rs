@@ -33,6 +33,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "copilot-cli",
     doc: "https://docs.github.com/en/copilot/how-tos/copilot-cli/customize-copilot/add-mcp-servers",
+    shape: r#"~/.copilot/mcp-config.json: {"mcpServers": {NAME: {type: local|http|sse, ..., tools}}}"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -43,4 +44,5 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };

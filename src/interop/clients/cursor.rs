@@ -20,6 +20,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "cursor",
     doc: "https://cursor.com/docs/context/mcp",
+    shape: r#".cursor/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -30,4 +31,6 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: false,
     new_file: &[],
+    // https://docs.cursor.com/context/mcp (config interpolation)
+    env_ref: Some(("${env:", "}")),
 };

@@ -20,6 +20,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "gemini-cli",
     doc: "https://geminicli.com/docs/tools/mcp-server/",
+    shape: r#"~/.gemini/settings.json: {"mcpServers": {NAME: {command, ...} | {httpUrl} | {url (SSE)}}}"#,
     syntax: Syntax::Jsonc,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -30,4 +31,5 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: true,
     new_file: &[],
+    env_ref: None,
 };

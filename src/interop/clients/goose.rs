@@ -87,6 +87,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
 pub const CLIENT: Client = Client {
     name: "goose",
     doc: "https://block.github.io/goose/docs/guides/config-files",
+    shape: "~/.config/goose/config.yaml: extensions: {NAME: {type: stdio, cmd, args, envs} | {type, uri}}",
     syntax: Syntax::Yaml,
     at: &["extensions"],
     layout: Layout::Map,
@@ -97,4 +98,5 @@ pub const CLIENT: Client = Client {
     read,
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };

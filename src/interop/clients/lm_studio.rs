@@ -19,6 +19,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "lm-studio",
     doc: "https://lmstudio.ai/docs/app/mcp",
+    shape: r#"~/.lmstudio/mcp.json: {"mcpServers": {NAME: {command, args, env} | {url, headers}}}"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -29,4 +30,5 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };

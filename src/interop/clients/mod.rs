@@ -108,6 +108,8 @@ pub struct Client {
     pub name: &'static str,
     /// The page that documents the format (also in README's table).
     pub doc: &'static str,
+    /// The file and the shape of its entries: `--to`'s help for this client.
+    pub shape: &'static str,
     pub syntax: Syntax,
     /// The keys leading to the servers (`["mcpServers"]`, `["mcp_servers"]`).
     pub at: &'static [&'static str],
@@ -127,6 +129,10 @@ pub struct Client {
     pub cwd: bool,
     /// Keys a new file needs besides the servers (Continue's `name`, `version`, `schema`).
     pub new_file: &'static [(&'static str, &'static str)],
+    /// How the client's config names a value it takes from its environment:
+    /// the text before and after the variable's name (`${env:` and `}` for VS
+    /// Code), for the clients whose documentation says they expand one.
+    pub env_ref: Option<(&'static str, &'static str)>,
 }
 
 /// Every supported client, in the order of `--to`'s list and of `sync`.

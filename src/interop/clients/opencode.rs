@@ -82,6 +82,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
 pub const CLIENT: Client = Client {
     name: "opencode",
     doc: "https://opencode.ai/docs/mcp-servers/",
+    shape: r#"opencode.json (JSONC): {"mcp": {NAME: {type: local, command: [ARGV]} | {type: remote, url}}}"#,
     syntax: Syntax::Jsonc,
     at: &["mcp"],
     layout: Layout::Map,
@@ -92,4 +93,5 @@ pub const CLIENT: Client = Client {
     read,
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };

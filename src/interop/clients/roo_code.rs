@@ -34,6 +34,7 @@ fn storage(d: &Dirs) -> std::path::PathBuf {
 pub const CLIENT: Client = Client {
     name: "roo-code",
     doc: "https://docs.roocode.com/features/mcp/using-mcp-in-roo",
+    shape: r#"Roo Code's mcp_settings.json, .roo/mcp.json: {"mcpServers": {NAME: {type: stdio|streamable-http|sse, ...}}}"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -44,4 +45,5 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: true,
     new_file: &[],
+    env_ref: None,
 };

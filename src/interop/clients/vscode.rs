@@ -28,6 +28,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "vscode",
     doc: "https://code.visualstudio.com/docs/copilot/customization/mcp-servers",
+    shape: r#".vscode/mcp.json (JSONC): {"servers": {NAME: {type: stdio|http|sse, ...}}}"#,
     syntax: Syntax::Jsonc,
     at: &["servers"],
     layout: Layout::Map,
@@ -38,4 +39,6 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: true,
     new_file: &[],
+    // https://code.visualstudio.com/docs/copilot/reference/mcp-configuration
+    env_ref: Some(("${env:", "}")),
 };

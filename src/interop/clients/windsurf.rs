@@ -20,6 +20,7 @@ const SPELLING: Spelling = Spelling {
 pub const CLIENT: Client = Client {
     name: "windsurf",
     doc: "https://docs.windsurf.com/windsurf/cascade/mcp",
+    shape: r#"~/.codeium/windsurf/mcp_config.json: {"mcpServers": {NAME: {command, ...} | {serverUrl, headers}}}"#,
     syntax: Syntax::Json,
     at: &["mcpServers"],
     layout: Layout::Map,
@@ -30,4 +31,5 @@ pub const CLIENT: Client = Client {
     read: |o, at| SPELLING.read(o, at),
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };

@@ -32,6 +32,7 @@ fn read(obj: &Map<String, Value>, at: &str) -> Result<Read, String> {
 pub const CLIENT: Client = Client {
     name: "zed",
     doc: "https://zed.dev/docs/ai/mcp",
+    shape: r#"Zed's settings.json (JSONC): {"context_servers": {NAME: {command, args, env} | {url, headers}}}"#,
     syntax: Syntax::Jsonc,
     at: &["context_servers"],
     layout: Layout::Map,
@@ -43,4 +44,5 @@ pub const CLIENT: Client = Client {
     read,
     cwd: false,
     new_file: &[],
+    env_ref: None,
 };
