@@ -1,16 +1,20 @@
 //! One file per subcommand, each a short function over the catalog and a store.
 //!
-//! Commands never open files or sockets themselves: they get a `Context` holding the
-//! store, the output and the clock, and return an `Exit` (0 found or done, 1 a
-//! negative answer) or an error (exit 2). Their flags are checked by `crate::args`,
-//! which turns them into the catalog's values. Besides the subcommands, `record`
-//! (probe and write one server) and `lifecycle` (stay registered while it lives) are
+//! Commands never open files or sockets, nor spawn or signal processes, themselves
+//! (the one exception: `man --out-dir` writes its pages where it is told). They get
+//! a `Context` holding the store, the output and the clock, reach files, sockets and
+//! children through `store`, `mcp`, `scan`, `serve` and `process`, and return an
+//! `Exit` (0 found or done, 1 a negative answer) or an error (exit 2). Their flags
+//! are checked by `crate::args`, which turns them into the catalog's values. Besides
+//! the subcommands, `record` (probe and write one server), `lifecycle` (stay
+//! registered while it lives) and `follow` (end on a signal, say a problem once) are
 //! steps that several of them share.
 
 mod completions;
 mod deregister;
 mod export;
 mod find;
+mod follow;
 mod health;
 mod heartbeat;
 mod lifecycle;

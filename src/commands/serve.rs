@@ -6,7 +6,7 @@
 //! own and answers from the latest copy. The first of end of input (stdio),
 //! SIGINT or SIGTERM ends both.
 
-use super::watch::{forward_signals, report_once};
+use super::follow::{forward_signals, report_once};
 use super::{Context, Exit, Run};
 use crate::catalog::Entry;
 use crate::cli::Serve;
@@ -21,7 +21,7 @@ use std::sync::{Arc, mpsc};
 impl Run for Serve {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let (wake, woken) = mpsc::channel();
-        forward_signals(wake.clone())?;
+        forward_signals("serve", wake.clone())?;
         // Subscribed before the first read: no change falls between the two.
         let _subscription = ctx.store.subscribe(wake.clone())?;
         // Each read shares what did not change with the one before it.

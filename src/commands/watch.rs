@@ -8,6 +8,7 @@
 //! Between wakes the process sleeps in one blocking receive, so an idle watch costs
 //! no CPU; it looks once a second whether stdout was closed.
 
+use super::follow::{forward_signals, report_once};
 use super::{Context, Exit, Run};
 use crate::catalog::changes::{self, Change};
 use crate::catalog::{Entry, Query, Timestamp};
@@ -43,7 +44,7 @@ impl Run for Watch {
     fn run(&self, ctx: &mut Context) -> Result<Exit> {
         let query = self.filters.query()?;
         let (tx, rx) = mpsc::channel();
-        forward_signals(tx.clone())?;
+        forward_signals("watch", tx.clone())?;
         let _subscription = ctx.store.subscribe(tx)?;
 
         let mut seen_at = Timestamp::now();
@@ -355,21 +356,4 @@ fn live_at(entries: &mut BTreeMap<String, Entry>, now: Timestamp) {
     for lease in entries.values_mut().filter_map(|e| e.lease.as_mut()) {
         lease.expires_at = now.plus(lease.ttl());
     }
-}
-
-/// Says each distinct problem once, not once a wake; `who` names the command.
-pub(super) fn report_once(ctx: &Context, who: &str, last: &mut Option<String>, message: String) {
-    if last.as_deref() != Some(message.as_str()) {
-        ctx.ui.warn(format_args!("{who}: {message}"));
-        *last = Some(message);
-    }
-}
-
-/// SIGINT and SIGTERM end the watch (or serve), at once (a running --exec
-/// command is stopped first).
-pub(super) fn forward_signals(tx: mpsc::Sender<Wake>) -> Result<()> {
-    process::on_stop_signal(move |_| {
-        let _ = tx.send(Wake::Stop);
-    })
-    .map_err(|e| Error::runtime("watch", format!("cannot handle SIGINT and SIGTERM: {e}")))
 }
