@@ -194,25 +194,38 @@ fn stdio_server_flooding_stderr_does_not_block() {
     assert_gone(case.pid("pid"));
 }
 
-#[test]
-fn stdio_server_that_never_answers_times_out() {
-    // The timeout follows python3's start time as measured now, so that the fake
-    // starts and writes its pid within it; a burst of load can still outlast
-    // that, and then the probe is tried again with twice the time.
-    let mut secs = stdio::timeout_secs(2);
+/// Probes a fake that never answers until the probe times out, and gives the
+/// pids the fake wrote to `files`. The timeout (at least `floor` seconds) follows
+/// python3's start time as measured now, so that the fake starts and writes them
+/// within it; should a burst of load outlast it, the probe is tried again with
+/// twice the time.
+fn timed_out_after_start<const N: usize>(
+    behaviour: Behaviour,
+    floor: u64,
+    files: [&str; N],
+) -> [i32; N] {
+    let mut secs = stdio::timeout_secs(floor);
     loop {
         let case = StdioCase::new();
-        let (e, took) = probe_err(&case.target(Behaviour::NeverAnswers), &opts(secs));
+        let (e, took) = probe_err(&case.target(behaviour), &opts(secs));
         assert_eq!(e, format!("timed out after {secs}s waiting for initialize"));
         assert!(took < Duration::from_secs(secs) + slack(), "{took:?}");
-        let written = std::fs::read_to_string(case.file("pid")).ok();
-        if let Some(pid) = written.and_then(|text| text.trim().parse().ok()) {
-            assert_gone(pid);
-            return;
+        let written = files.map(|name| {
+            let text = std::fs::read_to_string(case.file(name)).ok()?;
+            text.trim().parse::<i32>().ok()
+        });
+        if written.iter().all(Option::is_some) {
+            return written.map(Option::unwrap_or_default);
         }
         assert!(secs < 120, "the fake never started within {secs}s");
         secs *= 2;
     }
+}
+
+#[test]
+fn stdio_server_that_never_answers_times_out() {
+    let [pid] = timed_out_after_start(Behaviour::NeverAnswers, 2, ["pid"]);
+    assert_gone(pid);
 }
 
 #[test]
@@ -267,33 +280,13 @@ fn stdio_endless_line_hits_the_byte_cap() {
 
 #[test]
 fn stdio_grandchildren_die_too() {
-    // Long enough for the fake to start and spawn its child on a slow machine,
-    // as measured now; should a burst of load outlast it, twice the time.
-    let mut secs = stdio::timeout_secs(1);
-    loop {
-        let case = StdioCase::new();
-        let (e, took) = probe_err(&case.target(Behaviour::Grandchild), &opts(secs));
-        assert_eq!(e, format!("timed out after {secs}s waiting for initialize"));
-        assert!(took < Duration::from_secs(secs) + slack(), "{took:?}");
-        let written = |name: &str| {
-            let text = std::fs::read_to_string(case.file(name)).ok()?;
-            text.trim().parse::<i32>().ok()
-        };
-        if let (Some(pid), Some(child)) = (written("pid"), written("child")) {
-            assert_gone(pid);
-            assert_gone(child);
-            assert!(
-                !crate::process::group_alive(pid),
-                "live processes left in group {pid}"
-            );
-            return;
-        }
-        assert!(
-            secs < 120,
-            "the fake never started its child within {secs}s"
-        );
-        secs *= 2;
-    }
+    let [pid, child] = timed_out_after_start(Behaviour::Grandchild, 1, ["pid", "child"]);
+    assert_gone(pid);
+    assert_gone(child);
+    assert!(
+        !crate::process::group_alive(pid),
+        "live processes left in group {pid}"
+    );
 }
 
 #[test]
